@@ -1,0 +1,71 @@
+package dev.switchboard.auth;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.server.ServerWebExchange;
+
+import dev.switchboard.config.RuntimeConfig;
+import dev.switchboard.config.RuntimeConfigHolder;
+import dev.switchboard.support.ErrorCode;
+import dev.switchboard.support.GatewayAttributes;
+import dev.switchboard.support.GatewayException;
+
+/**
+ * Authenticates the caller by gateway key ({@code Authorization: Bearer K} or {@code x-api-key: K}) and pins the
+ * configuration snapshot the rest of the request runs on, so a reload in the middle of a request never mixes old
+ * keys with new routes.
+ */
+public class AuthFilter implements GatewayFilter, Ordered {
+
+	/** First of the gateway's route filters: nothing is read or resolved for an unknown caller. */
+	public static final int ORDER = -900;
+
+	static final String X_API_KEY = "x-api-key";
+
+	private static final String BEARER = "Bearer ";
+
+	private final RuntimeConfigHolder configs;
+
+	public AuthFilter(RuntimeConfigHolder configs) {
+		this.configs = configs;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+		RuntimeConfig config = this.configs.current();
+		exchange.getAttributes().put(GatewayAttributes.RUNTIME_CONFIG, config);
+		String presented = presentedKey(exchange.getRequest().getHeaders());
+		GatewayKey key = (presented != null) ? config.keys().find(presented) : null;
+		if (key == null) {
+			return Mono.error(new GatewayException(ErrorCode.INVALID_API_KEY, (presented == null)
+					? "No gateway key was sent: use 'Authorization: Bearer <key>' or 'x-api-key: <key>'."
+					: "The gateway key is not valid."));
+		}
+		exchange.getAttributes().put(GatewayAttributes.GATEWAY_KEY, key);
+		return chain.filter(exchange);
+	}
+
+	/** The key the client sent, or {@code null}. The Authorization header wins when both are present. */
+	static @Nullable String presentedKey(HttpHeaders headers) {
+		String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
+		if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+			String key = authorization.substring(BEARER.length()).trim();
+			if (!key.isEmpty()) {
+				return key;
+			}
+		}
+		String apiKey = headers.getFirst(X_API_KEY);
+		return (apiKey != null && !apiKey.isBlank()) ? apiKey.trim() : null;
+	}
+
+	@Override
+	public int getOrder() {
+		return ORDER;
+	}
+
+}

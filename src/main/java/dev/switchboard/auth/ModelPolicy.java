@@ -1,0 +1,55 @@
+package dev.switchboard.auth;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Which model names a gateway key may use: exact names and globs where {@code *} matches any run of characters
+ * (including {@code /}, so {@code openai/*} covers {@code openai/ft:gpt-4o:org/x}).
+ */
+public final class ModelPolicy {
+
+	private static final ModelPolicy ANY = new ModelPolicy(null);
+
+	private final Pattern[] patterns;
+
+	private ModelPolicy(List<String> globs) {
+		this.patterns = (globs != null) ? globs.stream().map(ModelPolicy::compile).toArray(Pattern[]::new) : null;
+	}
+
+	/** Allows every model. */
+	public static ModelPolicy any() {
+		return ANY;
+	}
+
+	/** Allows the models that match one of {@code globs}; an empty list allows none. */
+	public static ModelPolicy of(List<String> globs) {
+		return new ModelPolicy(globs);
+	}
+
+	public boolean allows(String model) {
+		if (this.patterns == null) {
+			return true;
+		}
+		for (Pattern pattern : this.patterns) {
+			if (pattern.matcher(model).matches()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static Pattern compile(String glob) {
+		StringBuilder regex = new StringBuilder();
+		int start = 0;
+		for (int i = 0; i < glob.length(); i++) {
+			if (glob.charAt(i) == '*') {
+				regex.append(Pattern.quote(glob.substring(start, i))).append(".*");
+				start = i + 1;
+			}
+		}
+		regex.append(Pattern.quote(glob.substring(start)));
+		return Pattern.compile(regex.toString());
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * PLACEHOLDER
+ */
+@NullMarked
+package dev.switchboard.auth;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,68 @@
+package dev.switchboard.body;
+
+import java.nio.charset.StandardCharsets;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+import dev.switchboard.support.Json;
+
+/**
+ * A request body read once, with the position of its top-level {@code model} string, so that the body can go
+ * upstream byte for byte as the client sent it with only that one value replaced: no second parse, no
+ * re-serialisation, no change to field order, numbers or unknown fields.
+ */
+public final class JsonRequest {
+
+	private final byte[] bytes;
+
+	private final String model;
+
+	private final int modelStart;
+
+	private final int modelEnd;
+
+	private final boolean stream;
+
+	/**
+	 * @param bytes the whole body
+	 * @param model the decoded {@code model} value
+	 * @param modelStart offset of the opening quote of the {@code model} value
+	 * @param modelEnd offset just past its closing quote
+	 * @param stream whether the top-level {@code stream} is {@code true}
+	 */
+	JsonRequest(byte[] bytes, String model, int modelStart, int modelEnd, boolean stream) {
+		this.bytes = bytes;
+		this.model = model;
+		this.modelStart = modelStart;
+		this.modelEnd = modelEnd;
+		this.stream = stream;
+	}
+
+	/** The model the client asked for. */
+	public String model() {
+		return this.model;
+	}
+
+	/** Whether the client asked for a stream ({@code "stream": true}). */
+	public boolean stream() {
+		return this.stream;
+	}
+
+	/** The body exactly as received. */
+	public byte[] bytes() {
+		return this.bytes;
+	}
+
+	/** The body with {@code model} set to {@code upstreamModel}, sharing the received bytes (no copy). */
+	public ByteBuf withModel(String upstreamModel) {
+		if (upstreamModel.equals(this.model)) {
+			return Unpooled.wrappedBuffer(this.bytes);
+		}
+		byte[] value = Json.quote(upstreamModel).getBytes(StandardCharsets.UTF_8);
+		return Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(this.bytes, 0, this.modelStart),
+				Unpooled.wrappedBuffer(value),
+				Unpooled.wrappedBuffer(this.bytes, this.modelEnd, this.bytes.length - this.modelEnd));
+	}
+
+}

@@ -1,0 +1,82 @@
+package dev.switchboard.body;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.json.JsonFactory;
+
+import dev.switchboard.support.ErrorCode;
+import dev.switchboard.support.GatewayException;
+
+/**
+ * Finds {@code model} and {@code stream} in a request body with Jackson's streaming parser: one pass over the tokens,
+ * no tree, nested values skipped. The whole document is still read to the end, so a body that is not JSON is
+ * rejected here rather than by the provider.
+ */
+public final class JsonRequestParser {
+
+	private static final JsonFactory FACTORY = JsonFactory.builder().build();
+
+	private JsonRequestParser() {
+	}
+
+	/**
+	 * Parses {@code bytes}.
+	 * @throws GatewayException {@code invalid_json} when it is not one JSON object or names {@code model} twice,
+	 * {@code missing_model} when it has no non-empty {@code model} string
+	 */
+	public static JsonRequest parse(byte[] bytes) {
+		String model = null;
+		int modelStart = -1;
+		int modelEnd = -1;
+		boolean stream = false;
+		try (JsonParser parser = FACTORY.createParser(ObjectReadContext.empty(), bytes)) {
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
+				throw invalid("The request body must be a JSON object.");
+			}
+			JsonToken token;
+			while ((token = parser.nextToken()) == JsonToken.PROPERTY_NAME) {
+				String name = parser.currentName();
+				JsonToken value = parser.nextToken();
+				if ("model".equals(name)) {
+					if (modelStart >= 0 || model != null) {
+						// Providers keep the last duplicate; the gateway checks the first. Refuse rather than
+						// authorise one model and send another.
+						throw invalid("The request body names \"model\" more than once.");
+					}
+					if (value == JsonToken.VALUE_STRING) {
+						modelStart = (int) parser.currentTokenLocation().getByteOffset();
+						model = parser.getString();
+						modelEnd = (int) parser.currentLocation().getByteOffset();
+					}
+					else {
+						model = "";
+					}
+				}
+				else if ("stream".equals(name)) {
+					stream = value == JsonToken.VALUE_TRUE;
+				}
+				else {
+					parser.skipChildren();
+				}
+			}
+			if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
+				throw invalid("The request body must be a single JSON object.");
+			}
+		}
+		catch (JacksonException ex) {
+			throw invalid("The request body is not valid JSON: " + ex.getOriginalMessage());
+		}
+		if (model == null || model.isBlank() || modelStart < 0) {
+			throw new GatewayException(ErrorCode.MISSING_MODEL, "The request body has no \"model\" string.", "model",
+					org.springframework.http.HttpHeaders.EMPTY);
+		}
+		return new JsonRequest(bytes, model, modelStart, modelEnd, stream);
+	}
+
+	private static GatewayException invalid(String message) {
+		return new GatewayException(ErrorCode.INVALID_JSON, message);
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * PLACEHOLDER
+ */
+@NullMarked
+package dev.switchboard.body;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,254 @@
+package dev.switchboard.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.env.ConfigurableEnvironment;
+
+import dev.switchboard.auth.GatewayKey;
+import dev.switchboard.auth.KeyRegistry;
+import dev.switchboard.auth.ModelPolicy;
+import dev.switchboard.provider.Provider;
+import dev.switchboard.provider.ProviderAdapter;
+import dev.switchboard.provider.ProviderType;
+import dev.switchboard.provider.UntranslatedAdapter;
+import dev.switchboard.provider.http.UpstreamHttpClient;
+import dev.switchboard.provider.mock.MockAdapter;
+import dev.switchboard.provider.openai.OpenAiAdapter;
+import dev.switchboard.routing.RoutePlan;
+import dev.switchboard.routing.RouteTable;
+import dev.switchboard.routing.Target;
+
+/**
+ * Checks the bound {@link SwitchboardProperties} as a whole and compiles them into a {@link RuntimeConfig}. Every
+ * problem is collected before failing, so one {@link InvalidConfigurationException} names them all.
+ */
+public final class RuntimeConfigCompiler {
+
+	private static final Pattern PROVIDER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+	private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
+
+	private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
+	private static final Set<String> STRATEGIES = Set.of("fallback");
+
+	private final CircuitBreakerRegistry breakers;
+
+	private final UpstreamHttpClient httpClient;
+
+	private final MockAdapter mock = new MockAdapter();
+
+	public RuntimeConfigCompiler(CircuitBreakerRegistry breakers, UpstreamHttpClient httpClient) {
+		this.breakers = breakers;
+		this.httpClient = httpClient;
+	}
+
+	/**
+	 * Compiles {@code properties}.
+	 * @param generatedKey the key to accept when none is configured
+	 * @throws InvalidConfigurationException listing every problem found
+	 */
+	public RuntimeConfig compile(SwitchboardProperties properties, ConfigurableEnvironment environment,
+			String generatedKey) {
+		List<String> problems = new ArrayList<>();
+		UnresolvedPlaceholders.find(environment)
+			.forEach((variable, users) -> problems.add("environment variable " + variable + " is not set (needed by "
+					+ String.join(", ", users) + ")"));
+		Map<String, SwitchboardProperties.Provider> providerSettings = new LinkedHashMap<>(properties.getProviders());
+		if (properties.isWellKnownProviders()) {
+			providerSettings.putAll(WellKnownProviders.detect(environment, providerSettings));
+		}
+		Map<String, Provider> providers = providers(providerSettings, problems);
+		Map<String, RoutePlan> aliases = routes(properties.getRoutes(), providers, providerSettings.keySet(), problems);
+		KeyRegistry keys = keys(properties.getAuth().getKeys(), generatedKey, problems);
+		long maxRequestBytes = properties.getLimits().getMaxRequestBytes().toBytes();
+		if (maxRequestBytes <= 0) {
+			problems.add("switchboard.limits.max-request-bytes must be positive");
+		}
+		if (!problems.isEmpty()) {
+			throw new InvalidConfigurationException(problems);
+		}
+		return new RuntimeConfig(keys, new RouteTable(aliases, providers), maxRequestBytes);
+	}
+
+	private Map<String, Provider> providers(Map<String, SwitchboardProperties.Provider> settings, List<String> problems) {
+		Map<String, Provider> providers = new LinkedHashMap<>();
+		settings.forEach((id, p) -> {
+			String where = "switchboard.providers." + id;
+			int before = problems.size();
+			if (!PROVIDER_ID.matcher(id).matches()) {
+				problems.add(where + ": a provider id is letters, digits, '.', '_' and '-' (no '/')");
+			}
+			ProviderType type = ProviderType.of(p.getType());
+			if (type == null) {
+				problems.add(where + ".type: " + ((p.getType() == null) ? "is required" : "unknown type '" + p.getType() + "'")
+						+ " (one of " + typeNames() + ")");
+			}
+			String baseUrl = (type != null) ? baseUrl(where, type, p.getBaseUrl(), problems) : null;
+			if (p.getTimeout() == null || p.getTimeout().isNegative() || p.getTimeout().isZero()) {
+				problems.add(where + ".timeout must be positive");
+			}
+			p.getHeaders().keySet().forEach(name -> {
+				if (!HEADER_NAME.matcher(name).matches()) {
+					problems.add(where + ".headers: '" + name + "' is not a valid header name");
+				}
+			});
+			for (String model : p.getModels()) {
+				if (model == null || model.isBlank()) {
+					problems.add(where + ".models: model names must not be blank");
+				}
+			}
+			if (problems.size() == before && type != null) {
+				providers.put(id, new Provider(id, type, p.getTimeout(), List.copyOf(p.getModels()),
+						adapter(type, baseUrl, p), this.breakers.circuitBreaker(id)));
+			}
+		});
+		return providers;
+	}
+
+	private ProviderAdapter adapter(ProviderType type, @Nullable String baseUrl, SwitchboardProperties.Provider settings) {
+		return switch (type) {
+			case OPENAI -> new OpenAiAdapter(this.httpClient, baseUrl, settings.getApiKey(), settings.getHeaders());
+			case MOCK -> this.mock;
+			case ANTHROPIC, GEMINI -> new UntranslatedAdapter(type);
+		};
+	}
+
+	/** The base URL without a trailing slash, or the type's default; problems for anything else. */
+	private static @Nullable String baseUrl(String where, ProviderType type, @Nullable String configured,
+			List<String> problems) {
+		String url = (configured == null || configured.isBlank()) ? type.defaultBaseUrl() : configured.trim();
+		if (url == null) {
+			return null;
+		}
+		if (url.contains("${")) {
+			return null; // reported as a missing variable
+		}
+		try {
+			URI uri = new URI(url);
+			String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
+			if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+				problems.add(where + ".base-url: '" + url + "' is not an absolute http(s) URL");
+				return null;
+			}
+			if (uri.getQuery() != null || uri.getFragment() != null) {
+				problems.add(where + ".base-url: '" + url + "' must not have a query or fragment");
+				return null;
+			}
+		}
+		catch (URISyntaxException ex) {
+			problems.add(where + ".base-url: '" + url + "' is not a valid URL (" + ex.getReason() + ")");
+			return null;
+		}
+		return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+	}
+
+	private static Map<String, RoutePlan> routes(List<SwitchboardProperties.Route> routes, Map<String, Provider> providers,
+			Set<String> configuredIds, List<String> problems) {
+		Map<String, RoutePlan> aliases = new LinkedHashMap<>();
+		for (int i = 0; i < routes.size(); i++) {
+			SwitchboardProperties.Route route = routes.get(i);
+			String where = "switchboard.routes[" + i + "]";
+			String alias = route.getModel();
+			if (alias == null || alias.isBlank()) {
+				problems.add(where + ".model: a route needs the alias clients send as 'model'");
+			}
+			else if (aliases.containsKey(alias)) {
+				problems.add(where + ".model: duplicate route alias '" + alias + "'");
+			}
+			if (!STRATEGIES.contains(route.getStrategy())) {
+				problems.add(where + ".strategy: unknown strategy '" + route.getStrategy() + "' (one of " + STRATEGIES + ")");
+			}
+			if (route.getTargets().isEmpty()) {
+				problems.add(where + ".targets: a route needs at least one target");
+			}
+			List<Target> targets = new ArrayList<>();
+			for (int t = 0; t < route.getTargets().size(); t++) {
+				SwitchboardProperties.Target target = route.getTargets().get(t);
+				String at = where + ".targets[" + t + "]";
+				Provider provider = (target.getProvider() != null) ? providers.get(target.getProvider()) : null;
+				if (target.getProvider() == null || target.getProvider().isBlank()) {
+					problems.add(at + ".provider is required");
+				}
+				else if (!configuredIds.contains(target.getProvider())) {
+					problems.add(at + ".provider: unknown provider '" + target.getProvider() + "' (configured: "
+							+ String.join(", ", configuredIds) + ")");
+				}
+				if (target.getModel() == null || target.getModel().isBlank()) {
+					problems.add(at + ".model is required");
+				}
+				else if (provider != null) {
+					targets.add(new Target(provider, target.getModel()));
+				}
+			}
+			if (alias != null && !alias.isBlank() && !aliases.containsKey(alias)) {
+				aliases.put(alias, new RoutePlan(alias, List.copyOf(targets)));
+			}
+		}
+		return aliases;
+	}
+
+	private static KeyRegistry keys(List<SwitchboardProperties.Key> keys, String generatedKey, List<String> problems) {
+		KeyRegistry.Builder registry = KeyRegistry.builder();
+		if (keys.isEmpty()) {
+			registry.add(KeyRegistry.sha256(generatedKey), new GatewayKey("generated", ModelPolicy.any()));
+			return registry.build();
+		}
+		Set<String> names = new HashSet<>();
+		for (int i = 0; i < keys.size(); i++) {
+			SwitchboardProperties.Key key = keys.get(i);
+			String where = "switchboard.auth.keys[" + i + "]";
+			String name = (key.getName() == null || key.getName().isBlank()) ? "key-" + i : key.getName();
+			if (!names.add(name)) {
+				problems.add(where + ".name: duplicate key name '" + name + "'");
+			}
+			boolean hasKey = key.getKey() != null && !key.getKey().isEmpty();
+			boolean hasDigest = key.getKeySha256() != null && !key.getKeySha256().isEmpty();
+			if (hasKey == hasDigest) {
+				problems.add(where + ": set exactly one of key and key-sha256");
+				continue;
+			}
+			byte[] digest;
+			if (hasKey) {
+				if (key.getKey().contains("${")) {
+					continue; // reported as a missing variable
+				}
+				digest = KeyRegistry.sha256(key.getKey());
+			}
+			else if (!SHA256_HEX.matcher(key.getKeySha256()).matches()) {
+				problems.add(where + ".key-sha256: must be 64 hex digits (the SHA-256 of the key)");
+				continue;
+			}
+			else {
+				digest = HexFormat.of().parseHex(key.getKeySha256());
+			}
+			ModelPolicy models = (key.getModels() != null) ? ModelPolicy.of(key.getModels()) : ModelPolicy.any();
+			if (!registry.add(digest, new GatewayKey(name, models))) {
+				problems.add(where + ": the same key is configured twice");
+			}
+		}
+		return registry.build();
+	}
+
+	private static String typeNames() {
+		StringBuilder names = new StringBuilder();
+		for (ProviderType type : ProviderType.values()) {
+			names.append((names.length() == 0) ? "" : ", ").append(type.id());
+		}
+		return names.toString();
+	}
+
+}

@@ -1,0 +1,302 @@
+package dev.switchboard.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The {@code switchboard.*} configuration as bound from application.yaml, extra config files and the environment.
+ * <p>
+ * Binding accepts almost anything; {@link RuntimeConfigCompiler} then checks the whole of it and reports every problem
+ * in one message, so that a broken deployment is fixed in one edit rather than one restart per mistake.
+ */
+@ConfigurationProperties(SwitchboardProperties.PREFIX)
+public class SwitchboardProperties {
+
+	public static final String PREFIX = "switchboard";
+
+	/** Gateway keys and what each may use. */
+	private Auth auth = new Auth();
+
+	/** Upstream providers by id; the id is used in routes and as the {@code provider/} prefix of a model. */
+	private Map<String, Provider> providers = new LinkedHashMap<>();
+
+	/** Model aliases and the provider targets behind each. */
+	private List<Route> routes = new ArrayList<>();
+
+	/** Request limits. */
+	private Limits limits = new Limits();
+
+	/** Whether to add providers for well-known API key variables (OPENAI_API_KEY, ...) that are set. */
+	private boolean wellKnownProviders = true;
+
+	/** Whether actuator endpoints other than health need a gateway key. */
+	private boolean protectActuator = false;
+
+	public Auth getAuth() {
+		return this.auth;
+	}
+
+	public void setAuth(Auth auth) {
+		this.auth = auth;
+	}
+
+	public Map<String, Provider> getProviders() {
+		return this.providers;
+	}
+
+	public void setProviders(Map<String, Provider> providers) {
+		this.providers = providers;
+	}
+
+	public List<Route> getRoutes() {
+		return this.routes;
+	}
+
+	public void setRoutes(List<Route> routes) {
+		this.routes = routes;
+	}
+
+	public Limits getLimits() {
+		return this.limits;
+	}
+
+	public void setLimits(Limits limits) {
+		this.limits = limits;
+	}
+
+	public boolean isWellKnownProviders() {
+		return this.wellKnownProviders;
+	}
+
+	public void setWellKnownProviders(boolean wellKnownProviders) {
+		this.wellKnownProviders = wellKnownProviders;
+	}
+
+	public boolean isProtectActuator() {
+		return this.protectActuator;
+	}
+
+	public void setProtectActuator(boolean protectActuator) {
+		this.protectActuator = protectActuator;
+	}
+
+	public static class Auth {
+
+		/** Gateway keys; with none, one is generated at start-up and logged once. */
+		private List<Key> keys = new ArrayList<>();
+
+		public List<Key> getKeys() {
+			return this.keys;
+		}
+
+		public void setKeys(List<Key> keys) {
+			this.keys = keys;
+		}
+
+	}
+
+	public static class Key {
+
+		/** Name shown in metrics and logs in place of the key; defaults to {@code key-<index>}. */
+		private @Nullable String name;
+
+		/** The key itself. */
+		private @Nullable String key;
+
+		/** The SHA-256 of the key as 64 hex digits, so that the configuration holds no secret. */
+		private @Nullable String keySha256;
+
+		/** Model names or globs ({@code *}) this key may use; absent means every model. */
+		private @Nullable List<String> models;
+
+		public @Nullable String getName() {
+			return this.name;
+		}
+
+		public void setName(@Nullable String name) {
+			this.name = name;
+		}
+
+		public @Nullable String getKey() {
+			return this.key;
+		}
+
+		public void setKey(@Nullable String key) {
+			this.key = key;
+		}
+
+		public @Nullable String getKeySha256() {
+			return this.keySha256;
+		}
+
+		public void setKeySha256(@Nullable String keySha256) {
+			this.keySha256 = keySha256;
+		}
+
+		public @Nullable List<String> getModels() {
+			return this.models;
+		}
+
+		public void setModels(@Nullable List<String> models) {
+			this.models = models;
+		}
+
+	}
+
+	public static class Provider {
+
+		/** Wire type: openai, anthropic, gemini or mock. */
+		private @Nullable String type;
+
+		/** Base URL; for openai it ends in /v1, for anthropic it is the host. Optional where the type has a default. */
+		private @Nullable String baseUrl;
+
+		/** The provider's API key, sent upstream in the header the type expects. */
+		private @Nullable String apiKey;
+
+		/** Extra headers sent upstream with every request. */
+		private Map<String, String> headers = new LinkedHashMap<>();
+
+		/** How long one attempt may wait for the response headers before the next target is tried. */
+		private Duration timeout = Duration.ofSeconds(60);
+
+		/** Models listed by /v1/models as {@code <provider>/<model>}. */
+		private List<String> models = new ArrayList<>();
+
+		public @Nullable String getType() {
+			return this.type;
+		}
+
+		public void setType(@Nullable String type) {
+			this.type = type;
+		}
+
+		public @Nullable String getBaseUrl() {
+			return this.baseUrl;
+		}
+
+		public void setBaseUrl(@Nullable String baseUrl) {
+			this.baseUrl = baseUrl;
+		}
+
+		public @Nullable String getApiKey() {
+			return this.apiKey;
+		}
+
+		public void setApiKey(@Nullable String apiKey) {
+			this.apiKey = apiKey;
+		}
+
+		public Map<String, String> getHeaders() {
+			return this.headers;
+		}
+
+		public void setHeaders(Map<String, String> headers) {
+			this.headers = headers;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public List<String> getModels() {
+			return this.models;
+		}
+
+		public void setModels(List<String> models) {
+			this.models = models;
+		}
+
+	}
+
+	public static class Route {
+
+		/** The alias a client sends as {@code model}. */
+		private @Nullable String model;
+
+		/** How targets are ordered: fallback (in the listed order). */
+		private String strategy = "fallback";
+
+		/** Provider targets, tried in order until one answers. */
+		private List<Target> targets = new ArrayList<>();
+
+		public @Nullable String getModel() {
+			return this.model;
+		}
+
+		public void setModel(@Nullable String model) {
+			this.model = model;
+		}
+
+		public String getStrategy() {
+			return this.strategy;
+		}
+
+		public void setStrategy(String strategy) {
+			this.strategy = strategy;
+		}
+
+		public List<Target> getTargets() {
+			return this.targets;
+		}
+
+		public void setTargets(List<Target> targets) {
+			this.targets = targets;
+		}
+
+	}
+
+	public static class Target {
+
+		/** Provider id, a key of {@code switchboard.providers}. */
+		private @Nullable String provider;
+
+		/** Model name sent to that provider. */
+		private @Nullable String model;
+
+		public @Nullable String getProvider() {
+			return this.provider;
+		}
+
+		public void setProvider(@Nullable String provider) {
+			this.provider = provider;
+		}
+
+		public @Nullable String getModel() {
+			return this.model;
+		}
+
+		public void setModel(@Nullable String model) {
+			this.model = model;
+		}
+
+	}
+
+	public static class Limits {
+
+		/** Largest accepted request body, also when it arrives chunked. */
+		private DataSize maxRequestBytes = DataSize.ofMegabytes(32);
+
+		public DataSize getMaxRequestBytes() {
+			return this.maxRequestBytes;
+		}
+
+		public void setMaxRequestBytes(DataSize maxRequestBytes) {
+			this.maxRequestBytes = maxRequestBytes;
+		}
+
+	}
+
+}

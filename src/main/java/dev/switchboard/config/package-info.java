@@ -1,0 +1,7 @@
+/**
+ * PLACEHOLDER
+ */
+@NullMarked
+package dev.switchboard.config;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,7 @@
+/**
+ * PLACEHOLDER
+ */
+@NullMarked
+package dev.switchboard.dispatch;
+
+import org.jspecify.annotations.NullMarked;

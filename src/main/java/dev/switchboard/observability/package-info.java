@@ -1,0 +1,7 @@
+/**
+ * PLACEHOLDER
+ */
+@NullMarked
+package dev.switchboard.observability;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,65 @@
+package dev.switchboard.provider.http;
+
+import java.time.Duration;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+import dev.switchboard.provider.UpstreamResponse;
+
+/**
+ * The one Reactor Netty client every HTTP provider shares: pooled keep-alive connections, no automatic retry.
+ * <p>
+ * Reactor Netty retries a request once on its own when a pooled connection turns out to be closed. That would be an
+ * upstream request {@code x-switchboard-attempts} does not count, so it is turned off: the gateway's fallback decides
+ * what happens after a failure.
+ */
+public class UpstreamHttpClient {
+
+	private final HttpClient client;
+
+	private final ConnectionProvider connections;
+
+	public UpstreamHttpClient(Duration connectTimeout, int maxConnections) {
+		this.connections = ConnectionProvider.builder("switchboard-upstream")
+			.maxConnections(maxConnections)
+			.pendingAcquireMaxCount(-1)
+			.maxIdleTime(Duration.ofSeconds(30))
+			.evictInBackground(Duration.ofSeconds(30))
+			.metrics(true)
+			.build();
+		this.client = HttpClient.create(this.connections)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+			.disableRetry(true)
+			.keepAlive(true);
+	}
+
+	/**
+	 * POSTs {@code body} to {@code url}. Emits when the response headers arrive; cancelling (a timeout does) closes
+	 * the connection, so a hung upstream is not left holding a pooled socket.
+	 */
+	public Mono<UpstreamResponse> post(String url, HttpHeaders headers, ByteBuf body, Duration timeout) {
+		return this.client.post()
+			.uri(url)
+			.send((request, outbound) -> {
+				request.headers(headers);
+				request.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.readableBytes()));
+				return outbound.send(Mono.just(body));
+			})
+			.responseConnection((response, connection) -> Mono
+				.<UpstreamResponse>just(new NettyUpstreamResponse(response, connection)))
+			.next()
+			.timeout(timeout);
+	}
+
+	/** Closes pooled connections; called when the application stops. */
+	public void dispose() {
+		this.connections.dispose();
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * PLACEHOLDER
+ */
+@NullMarked
+package dev.switchboard.provider.mock;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,58 @@
+package dev.switchboard.provider.openai;
+
+import java.util.Map;
+
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import dev.switchboard.provider.Endpoint;
+import dev.switchboard.provider.ProviderAdapter;
+import dev.switchboard.provider.UpstreamCall;
+import dev.switchboard.provider.UpstreamResponse;
+import dev.switchboard.provider.WireFormat;
+import dev.switchboard.provider.http.UpstreamHttpClient;
+
+/**
+ * Any OpenAI-compatible API: the body goes upstream as the client sent it (model rewritten), with the provider's key
+ * as a bearer token.
+ */
+public class OpenAiAdapter implements ProviderAdapter {
+
+	private final UpstreamHttpClient client;
+
+	private final String baseUrl;
+
+	/** The provider key and configured extra headers, built once. */
+	private final HttpHeaders providerHeaders;
+
+	public OpenAiAdapter(UpstreamHttpClient client, String baseUrl, @Nullable String apiKey,
+			Map<String, String> extraHeaders) {
+		this.client = client;
+		this.baseUrl = baseUrl;
+		HttpHeaders headers = new DefaultHttpHeaders();
+		extraHeaders.forEach(headers::set);
+		if (apiKey != null && !apiKey.isEmpty()) {
+			headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + apiKey);
+		}
+		this.providerHeaders = headers;
+	}
+
+	@Override
+	public @Nullable String unsupportedReason(Endpoint endpoint, WireFormat inbound) {
+		return (inbound == WireFormat.OPENAI) ? null
+				: "translation from the " + inbound.name().toLowerCase() + " format is not available yet";
+	}
+
+	@Override
+	public Mono<UpstreamResponse> exchange(UpstreamCall call) {
+		HttpHeaders headers = new DefaultHttpHeaders();
+		headers.add(call.forwardedHeaders());
+		headers.setAll(this.providerHeaders);
+		headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+		return this.client.post(this.baseUrl + call.endpoint().upstreamPath(), headers, call.body(), call.timeout());
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * PLACEHOLDER
+ */
+@NullMarked
+package dev.switchboard.provider.openai;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,7 @@
+/**
+ * PLACEHOLDER
+ */
+@NullMarked
+package dev.switchboard.resilience;
+
+import org.jspecify.annotations.NullMarked;

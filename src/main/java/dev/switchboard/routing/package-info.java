@@ -1,0 +1,7 @@
+/**
+ * PLACEHOLDER
+ */
+@NullMarked
+package dev.switchboard.routing;
+
+import org.jspecify.annotations.NullMarked;

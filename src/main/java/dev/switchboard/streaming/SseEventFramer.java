@@ -1,0 +1,110 @@
+package dev.switchboard.streaming;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Cuts an upstream event stream at event boundaries, so that every write to the client holds whole events: as many
+ * as the upstream read brought, never half of one. Only the unfinished tail of a read is held back, until the rest of
+ * that event arrives; nothing is held for timing, so events reach the client as soon as they are complete.
+ * <p>
+ * It also watches for the stream's terminal event, so the caller can tell a finished stream from a cut one. One
+ * instance serves one stream, on one thread at a time (Reactor delivers a stream's buffers in order).
+ */
+public final class SseEventFramer {
+
+	private final StreamEnd end;
+
+	private @Nullable ByteBuf pending;
+
+	private boolean terminated;
+
+	public SseEventFramer(StreamEnd end) {
+		this.end = end;
+	}
+
+	/**
+	 * Takes one upstream buffer (and ownership of it) and returns the whole events now complete, or {@code null} when
+	 * the buffer only continued an unfinished event. The caller owns the returned buffer.
+	 */
+	public @Nullable ByteBuf next(ByteBuf chunk) {
+		ByteBuf data = (this.pending == null) ? chunk : Unpooled.wrappedBuffer(this.pending, chunk);
+		this.pending = null;
+		int boundary = lastBoundary(data);
+		if (boundary < 0) {
+			this.pending = data;
+			return null;
+		}
+		int start = data.readerIndex();
+		if (boundary < data.writerIndex()) {
+			this.pending = data.retainedSlice(boundary, data.writerIndex() - boundary);
+			data.writerIndex(boundary);
+		}
+		this.terminated = this.end.isTerminal(lastEvent(data, start, boundary));
+		return data;
+	}
+
+	/** Whether the last whole event seen was the stream's terminal event. */
+	public boolean terminated() {
+		return this.terminated;
+	}
+
+	/** Drops a held-back partial event: the stream is over and it will never be completed. */
+	public void release() {
+		if (this.pending != null) {
+			this.pending.release();
+			this.pending = null;
+		}
+	}
+
+	/** Index just past the last blank line ({@code \n\n}, {@code \n\r\n} or {@code \r\r}), or -1. */
+	static int lastBoundary(ByteBuf data) {
+		int first = data.readerIndex();
+		for (int i = data.writerIndex() - 1; i > first; i--) {
+			byte b = data.getByte(i);
+			if (b == '\n') {
+				byte before = data.getByte(i - 1);
+				if (before == '\n' || (before == '\r' && i - 2 >= first && data.getByte(i - 2) == '\n')) {
+					return i + 1;
+				}
+			}
+			else if (b == '\r' && data.getByte(i - 1) == '\r') {
+				return i + 1;
+			}
+		}
+		return -1;
+	}
+
+	/** The last event in {@code [start, boundary)}, without the blank line that ends it. */
+	private static ByteBuf lastEvent(ByteBuf data, int start, int boundary) {
+		int contentEnd = boundary;
+		while (contentEnd > start && (data.getByte(contentEnd - 1) == '\n' || data.getByte(contentEnd - 1) == '\r')) {
+			contentEnd--;
+		}
+		int eventStart = start;
+		for (int i = contentEnd - 1; i > start; i--) {
+			byte b = data.getByte(i);
+			if ((b == '\n' || b == '\r') && (data.getByte(i - 1) == '\n' || data.getByte(i - 1) == '\r')
+					&& isBlankLineAt(data, start, i)) {
+				eventStart = i + 1;
+				break;
+			}
+		}
+		return data.slice(eventStart, contentEnd - eventStart);
+	}
+
+	/** Whether the line break at {@code i} ends an empty line, i.e. is part of an event separator. */
+	private static boolean isBlankLineAt(ByteBuf data, int start, int i) {
+		byte b = data.getByte(i);
+		byte before = data.getByte(i - 1);
+		if (b == '\n' && before == '\n') {
+			return true;
+		}
+		if (b == '\n' && before == '\r') {
+			return i - 2 >= start && data.getByte(i - 2) == '\n';
+		}
+		return b == '\r' && before == '\r';
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * PLACEHOLDER
+ */
+@NullMarked
+package dev.switchboard.streaming;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,73 @@
+package dev.switchboard.support;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * The errors the gateway itself answers with. The {@code code} strings are public interface: clients and their
+ * scripts match on them, so a value never changes once released.
+ */
+public enum ErrorCode {
+
+	/** Missing or unknown gateway key. */
+	INVALID_API_KEY(HttpStatus.UNAUTHORIZED, "invalid_api_key", "authentication_error"),
+
+	/** The key may not use the requested model. */
+	MODEL_NOT_ALLOWED(HttpStatus.FORBIDDEN, "model_not_allowed", "permission_error"),
+
+	/** No route alias and no provider matches the requested model. */
+	MODEL_NOT_FOUND(HttpStatus.NOT_FOUND, "model_not_found", "invalid_request_error"),
+
+	/** No endpoint at that method and path. */
+	UNKNOWN_URL(HttpStatus.NOT_FOUND, "unknown_url", "invalid_request_error"),
+
+	/** The body is not a JSON object. */
+	INVALID_JSON(HttpStatus.BAD_REQUEST, "invalid_json", "invalid_request_error"),
+
+	/** The body has no usable {@code model} string. */
+	MISSING_MODEL(HttpStatus.BAD_REQUEST, "missing_model", "invalid_request_error"),
+
+	/** No target of the route can serve this endpoint (for example one that needs wire-format translation). */
+	UNSUPPORTED_BY_PROVIDER(HttpStatus.BAD_REQUEST, "unsupported_by_provider", "invalid_request_error"),
+
+	/** The body is larger than {@code switchboard.limits.max-request-bytes}. */
+	REQUEST_TOO_LARGE(HttpStatus.PAYLOAD_TOO_LARGE, "request_too_large", "invalid_request_error"),
+
+	/** The body is not {@code application/json}. */
+	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "invalid_request_error"),
+
+	/** Every target failed with 429. */
+	RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "rate_limited", "rate_limit_error"),
+
+	/** Every target failed (or was skipped by an open circuit breaker). */
+	UPSTREAM_UNAVAILABLE(HttpStatus.BAD_GATEWAY, "upstream_unavailable", "upstream_error"),
+
+	/** A fault of the gateway itself; the message never carries internals. */
+	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "server_error");
+
+	private final HttpStatus status;
+
+	private final String code;
+
+	private final String type;
+
+	ErrorCode(HttpStatus status, String code, String type) {
+		this.status = status;
+		this.code = code;
+		this.type = type;
+	}
+
+	public HttpStatus status() {
+		return this.status;
+	}
+
+	/** The machine-readable code, e.g. {@code model_not_found}. */
+	public String code() {
+		return this.code;
+	}
+
+	/** The OpenAI-style error type, e.g. {@code invalid_request_error}. */
+	public String type() {
+		return this.type;
+	}
+
+}

@@ -1,0 +1,43 @@
+package dev.switchboard.support;
+
+/**
+ * Keys of the per-request state kept in exchange attributes. Capabilities meet here rather than in each other's
+ * classes: the body filter puts the parsed request, the router the plan, the dispatcher the attempt log.
+ */
+public final class GatewayAttributes {
+
+	/** {@code String}: the request id echoed in {@code x-request-id}. */
+	public static final String REQUEST_ID = qualify("requestId");
+
+	/** {@code GatewayKey}: the authenticated caller. */
+	public static final String GATEWAY_KEY = qualify("gatewayKey");
+
+	/** {@code RuntimeConfig}: the configuration snapshot this request runs on from start to end. */
+	public static final String RUNTIME_CONFIG = qualify("runtimeConfig");
+
+	/** {@code JsonRequest}: the request body, read once, with its {@code model} located. */
+	public static final String JSON_REQUEST = qualify("jsonRequest");
+
+	/** {@code RoutePlan}: the targets to try, in order. */
+	public static final String ROUTE_PLAN = qualify("routePlan");
+
+	/** {@code AttemptLog}: what each upstream attempt did. */
+	public static final String ATTEMPT_LOG = qualify("attemptLog");
+
+	/** {@code Answer}: the upstream answer that went to the client. */
+	public static final String ANSWER = qualify("answer");
+
+	/** {@code Boolean}: set when a stream that had started ended with an in-band error instead of its last event. */
+	public static final String STREAM_INTERRUPTED = qualify("streamInterrupted");
+
+	/** {@code Long}: {@link System#nanoTime()} when the gateway received the request. */
+	public static final String START_NANOS = qualify("startNanos");
+
+	private GatewayAttributes() {
+	}
+
+	private static String qualify(String name) {
+		return GatewayAttributes.class.getName() + "." + name;
+	}
+
+}

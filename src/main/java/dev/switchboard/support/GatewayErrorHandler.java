@@ -1,0 +1,81 @@
+package dev.switchboard.support;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebExceptionHandler;
+
+/**
+ * Renders every error under {@code /v1/} in the caller's wire format, whoever raised it: the gateway's own
+ * {@link GatewayException}s, WebFlux's "no handler" 404, and unexpected failures (as a bare 500 that names the request
+ * id, never the cause).
+ * <p>
+ * Runs before Spring Boot's {@code ErrorWebExceptionHandler} (order -1). Errors elsewhere (actuator) and errors after
+ * the response was committed are left to it: once bytes have gone out, only the connection can signal the failure.
+ */
+public class GatewayErrorHandler implements WebExceptionHandler, Ordered {
+
+	/** Before Spring Boot's default error handler, which is ordered -1. */
+	public static final int ORDER = -2;
+
+	private static final Log logger = LogFactory.getLog(GatewayErrorHandler.class);
+
+	@Override
+	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
+		ServerHttpResponse response = exchange.getResponse();
+		if (response.isCommitted() || !isApiPath(exchange.getRequest())) {
+			return Mono.error(ex);
+		}
+		GatewayException error = toGatewayException(exchange, ex);
+		response.setStatusCode(error.code().status());
+		response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+		response.getHeaders().remove("Content-Length");
+		error.headers().forEach((name, values) -> response.getHeaders().put(name, values));
+		byte[] body = ErrorBodies.openAi(error.getMessage(), error.code().type(), error.code().code(), error.param());
+		response.getHeaders().setContentLength(body.length);
+		return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
+	}
+
+	private static boolean isApiPath(ServerHttpRequest request) {
+		return request.getPath().value().startsWith("/v1/");
+	}
+
+	private static GatewayException toGatewayException(ServerWebExchange exchange, Throwable ex) {
+		if (ex instanceof GatewayException gatewayException) {
+			return gatewayException;
+		}
+		ServerHttpRequest request = exchange.getRequest();
+		if (ex instanceof ResponseStatusException statusException) {
+			HttpStatusCode status = statusException.getStatusCode();
+			if (status.value() == HttpStatus.NOT_FOUND.value() || status.value() == HttpStatus.METHOD_NOT_ALLOWED.value()) {
+				return new GatewayException(ErrorCode.UNKNOWN_URL,
+						"Unknown request URL: " + request.getMethod() + " " + request.getPath().value());
+			}
+			if (status.value() == HttpStatus.PAYLOAD_TOO_LARGE.value()) {
+				return new GatewayException(ErrorCode.REQUEST_TOO_LARGE, "The request body is too large.");
+			}
+			if (status.value() == HttpStatus.UNSUPPORTED_MEDIA_TYPE.value()) {
+				return new GatewayException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "The request body must be application/json.");
+			}
+		}
+		String requestId = exchange.getAttribute(GatewayAttributes.REQUEST_ID);
+		logger.error("request_id=" + requestId + " failed unexpectedly", ex);
+		return new GatewayException(ErrorCode.INTERNAL_ERROR,
+				"The gateway failed to handle the request (request id " + requestId + ").");
+	}
+
+	@Override
+	public int getOrder() {
+		return ORDER;
+	}
+
+}

@@ -1,0 +1,23 @@
+package dev.switchboard.support;
+
+/**
+ * Names of the headers the gateway adds or reads. They are public interface.
+ */
+public final class GatewayHeaders {
+
+	/** Echoed from the request, or generated: on every response. */
+	public static final String REQUEST_ID = "x-request-id";
+
+	/** The provider id that answered. */
+	public static final String PROVIDER = "x-switchboard-provider";
+
+	/** The model sent upstream. */
+	public static final String MODEL = "x-switchboard-model";
+
+	/** How many upstream requests were made for this client request. */
+	public static final String ATTEMPTS = "x-switchboard-attempts";
+
+	private GatewayHeaders() {
+	}
+
+}

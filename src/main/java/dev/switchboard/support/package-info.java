@@ -1,0 +1,7 @@
+/**
+ * PLACEHOLDER
+ */
+@NullMarked
+package dev.switchboard.support;
+
+import org.jspecify.annotations.NullMarked;
