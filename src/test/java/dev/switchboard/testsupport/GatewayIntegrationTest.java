@@ -1,0 +1,104 @@
+package dev.switchboard.testsupport;
+
+import java.time.Duration;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import org.junit.jupiter.api.BeforeEach;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * Base of the integration tests: the gateway booted on a random port with profile {@code it}
+ * ({@code application-it.yaml}), and three WireMock providers ({@code primary}, {@code secondary}, {@code third})
+ * that live as long as the JVM. Every subclass sees the same properties, so Spring's test context cache boots the
+ * gateway once for all of them.
+ * <p>
+ * Before each test the WireMock stubs and request journals are reset and every circuit breaker is closed again.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("it")
+public abstract class GatewayIntegrationTest {
+
+	/** Gateway key of {@code team-a}, which may use every model. */
+	protected static final String TEAM_A_KEY = "sk-team-a-0123456789";
+
+	/** Gateway key limited to {@code fast}, {@code primary/*} and {@code demo}. */
+	protected static final String LIMITED_KEY = "sk-limited-0123456789";
+
+	/** Gateway key configured only by its SHA-256, limited to {@code fast} and {@code primary/*}. */
+	protected static final String HASHED_KEY = "sk-limited-hashed-0123456789";
+
+	protected static final String PRIMARY_PROVIDER_KEY = "sk-provider-primary-SECRET";
+
+	protected static final String SECONDARY_PROVIDER_KEY = "sk-provider-secondary-SECRET";
+
+	protected static final WireMockServer PRIMARY = start();
+
+	protected static final WireMockServer SECONDARY = start();
+
+	protected static final WireMockServer THIRD = start();
+
+	/** Provider {@code scripted}: streams, stalls and cuts on a script, and reports closed connections. */
+	protected static final ScriptedUpstream SCRIPTED = new ScriptedUpstream();
+
+	@LocalServerPort
+	protected int port;
+
+	@Autowired
+	protected CircuitBreakerRegistry circuitBreakers;
+
+	protected WebTestClient client;
+
+	@DynamicPropertySource
+	static void providers(DynamicPropertyRegistry registry) {
+		registry.add("switchboard.providers.primary.base-url", () -> PRIMARY.baseUrl() + "/v1");
+		registry.add("switchboard.providers.secondary.base-url", () -> SECONDARY.baseUrl() + "/v1");
+		registry.add("switchboard.providers.third.base-url", () -> THIRD.baseUrl() + "/v1");
+		registry.add("switchboard.providers.scripted.base-url", SCRIPTED::baseUrl);
+	}
+
+	@BeforeEach
+	void resetProviders() {
+		for (WireMockServer server : new WireMockServer[] { PRIMARY, SECONDARY, THIRD }) {
+			server.resetAll();
+		}
+		SCRIPTED.reset();
+		this.circuitBreakers.getAllCircuitBreakers().forEach(CircuitBreaker::reset);
+		this.client = WebTestClient.bindToServer()
+			.baseUrl(baseUrl())
+			.responseTimeout(Duration.ofSeconds(30))
+			.build();
+	}
+
+	protected String baseUrl() {
+		return "http://localhost:" + this.port;
+	}
+
+	/** A chat completion request body for {@code model}. */
+	protected static String chatBody(String model) {
+		return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}";
+	}
+
+	/** A streaming chat completion request body for {@code model}. */
+	protected static String streamBody(String model) {
+		return "{\"model\":\"" + model + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}";
+	}
+
+	private static WireMockServer start() {
+		WireMockServer server = new WireMockServer(WireMockConfiguration.options().dynamicPort().asynchronousResponseEnabled(true));
+		server.start();
+		Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+		return server;
+	}
+
+}
