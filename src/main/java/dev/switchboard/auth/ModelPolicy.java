@@ -3,6 +3,8 @@ package dev.switchboard.auth;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Which model names a gateway key may use: exact names and globs where {@code *} matches any run of characters
  * (including {@code /}, so {@code openai/*} covers {@code openai/ft:gpt-4o:org/x}).
@@ -11,9 +13,10 @@ public final class ModelPolicy {
 
 	private static final ModelPolicy ANY = new ModelPolicy(null);
 
-	private final Pattern[] patterns;
+	/** {@code null} allows every model. */
+	private final Pattern @Nullable [] patterns;
 
-	private ModelPolicy(List<String> globs) {
+	private ModelPolicy(@Nullable List<String> globs) {
 		this.patterns = (globs != null) ? globs.stream().map(ModelPolicy::compile).toArray(Pattern[]::new) : null;
 	}
 

@@ -1,5 +1,5 @@
 /**
- * PLACEHOLDER
+ * Gateway keys: authentication of callers, hashed key storage and per-key model allow-lists.
  */
 @NullMarked
 package dev.switchboard.auth;

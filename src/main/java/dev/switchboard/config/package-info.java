@@ -1,5 +1,6 @@
 /**
- * PLACEHOLDER
+ * Configuration: the bound {@code switchboard.*} properties, their validation and compilation into an immutable
+ * {@link dev.switchboard.config.RuntimeConfig} snapshot, and the wiring of the request path onto Spring Cloud Gateway.
  */
 @NullMarked
 package dev.switchboard.config;

@@ -178,9 +178,9 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 			UpstreamStatusException status = (failure instanceof UpstreamStatusException e) ? e : null;
 			this.log.failed(target, reason, (status != null) ? status.status() : 0,
 					(status != null) ? status.retryAfter() : null);
-			String outcome = (status != null) ? Integer.toString(status.status()) : failure.getClass().getSimpleName();
-			DispatchFilter.this.metrics.upstreamAttempt(provider, outcome, System.nanoTime() - startNanos);
-			DispatchFilter.this.metrics.fallback(this.plan.route(), provider, (status != null) ? "status" : "error");
+			String kind = FallbackPolicy.kind(failure);
+			DispatchFilter.this.metrics.upstreamAttempt(provider, kind, System.nanoTime() - startNanos);
+			DispatchFilter.this.metrics.fallback(this.plan.route(), provider, kind);
 			if (logger.isInfoEnabled()) {
 				logger.info("request_id=" + this.requestId + " route=" + this.plan.route() + " provider=" + provider
 						+ " model=" + target.model() + " attempt failed: " + reason);

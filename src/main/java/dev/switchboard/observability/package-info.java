@@ -1,5 +1,5 @@
 /**
- * PLACEHOLDER
+ * Micrometer meters for requests, upstream attempts and fallbacks, and the access log.
  */
 @NullMarked
 package dev.switchboard.observability;

@@ -1,5 +1,5 @@
 /**
- * PLACEHOLDER
+ * Providers: the adapter SPI, provider types and wire formats, and the compiled provider model.
  */
 @NullMarked
 package dev.switchboard.provider;

@@ -48,6 +48,21 @@ public final class FallbackPolicy {
 		return "error (" + failure.getClass().getSimpleName() + ")";
 	}
 
+	/** A low-cardinality name for the kind of failure, for metric tags. */
+	public static String kind(Throwable failure) {
+		if (failure instanceof UpstreamStatusException status) {
+			return Integer.toString(status.status());
+		}
+		if (failure instanceof TimeoutException) {
+			return "timeout";
+		}
+		if (failure instanceof java.net.ConnectException || hasCause(failure, java.net.ConnectException.class)
+				|| failure instanceof io.netty.channel.ConnectTimeoutException) {
+			return "connect_error";
+		}
+		return (failure instanceof java.io.IOException) ? "io_error" : "error";
+	}
+
 	private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
 		for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
 			if (type.isInstance(cause)) {

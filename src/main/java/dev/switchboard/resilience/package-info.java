@@ -1,5 +1,5 @@
 /**
- * PLACEHOLDER
+ * Fallback rules, upstream failure classification and {@code Retry-After} handling.
  */
 @NullMarked
 package dev.switchboard.resilience;

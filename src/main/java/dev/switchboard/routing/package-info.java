@@ -1,5 +1,5 @@
 /**
- * PLACEHOLDER
+ * Model resolution: route aliases and {@code provider/model} names to ordered provider targets, and {@code /v1/models}.
  */
 @NullMarked
 package dev.switchboard.routing;

@@ -1,5 +1,5 @@
 /**
- * PLACEHOLDER
+ * Server-sent events: framing at event boundaries, terminal-event detection and in-band errors.
  */
 @NullMarked
 package dev.switchboard.streaming;

@@ -1,5 +1,5 @@
 /**
- * PLACEHOLDER
+ * Small shared pieces: exchange attribute keys, header names, error codes and the error renderer, request ids.
  */
 @NullMarked
 package dev.switchboard.support;

@@ -1,5 +1,5 @@
 /**
- * PLACEHOLDER
+ * The built-in {@code mock} provider, which answers locally and deterministically.
  */
 @NullMarked
 package dev.switchboard.provider.mock;

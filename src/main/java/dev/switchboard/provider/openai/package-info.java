@@ -1,5 +1,5 @@
 /**
- * PLACEHOLDER
+ * OpenAI and OpenAI-compatible providers.
  */
 @NullMarked
 package dev.switchboard.provider.openai;
