@@ -8,6 +8,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Metrics;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Publisher;
@@ -124,7 +126,7 @@ class StreamingIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	@Test
-	void appendsAnInterruptionErrorWhenTheUpstreamClosesTheConnectionMidStream() {
+	void appendsAnInterruptionErrorWhenTheUpstreamClosesTheConnectionMidStream() throws InterruptedException {
 		String first = OpenAiFixtures.chunkEvent("s-1", "Hel");
 		String second = OpenAiFixtures.chunkEvent("s-1", "lo");
 		SCRIPTED.respond((request, response) -> sendThenCloseConnection(response, first, second));
@@ -137,6 +139,7 @@ class StreamingIntegrationTests extends GatewayIntegrationTest {
 		assertThat(events.subList(0, 2)).containsExactly(first, second);
 		assertInterruption(events.get(2));
 		assertThat(streamed.body()).as("a cut stream must not look complete").doesNotContain("[DONE]");
+		assertNoUpstreamConnectionInUse();
 	}
 
 	@Test
@@ -221,6 +224,7 @@ class StreamingIntegrationTests extends GatewayIntegrationTest {
 		assertThat(sent.get()).as("no event is produced for a connection that is gone")
 			.isLessThanOrEqualTo(sentWhenClosed + 1);
 		assertThat(SCRIPTED.requestCount()).as("nothing was retried").isEqualTo(1);
+		assertNoUpstreamConnectionInUse();
 	}
 
 	@Test
@@ -308,6 +312,21 @@ class StreamingIntegrationTests extends GatewayIntegrationTest {
 		assertThat(streamed.headers().get("x-switchboard-attempts")).as("the 503, then the stream").isEqualTo("2");
 		assertThat(streamed.body()).as("only the second target's stream, unchanged").isEqualTo(stream);
 		assertThat(SCRIPTED.requestCount()).isEqualTo(1);
+	}
+
+	/** The gateway's pool holds no connection to the scripted upstream as in use: nothing kept it after the stream. */
+	private static void assertNoUpstreamConnectionInUse() throws InterruptedException {
+		String scripted = SCRIPTED.baseUrl().replaceAll("^http://([^/]+)/.*$", "$1");
+		Gauge active = Metrics.globalRegistry.find("reactor.netty.connection.provider.active.connections")
+			.tag("name", "switchboard-upstream")
+			.tag("remote.address", scripted)
+			.gauge();
+		assertThat(active).as("Reactor Netty's pool metrics for the upstream client").isNotNull();
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		while (active.value() > 0 && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		assertThat(active.value()).as("upstream connections still acquired from the pool").isZero();
 	}
 
 	private static void assertInterruption(String event) {
