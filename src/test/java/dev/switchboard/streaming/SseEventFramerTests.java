@@ -243,7 +243,8 @@ class SseEventFramerTests {
 	@Test
 	void isTerminatedByResponseCompletedInTheResponsesFormat() {
 		SseEventFramer framer = new SseEventFramer(StreamEnd.OPENAI_RESPONSES);
-		String delta = "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\"Hi\"}\n\n";
+		String delta = "event: response.output_text.delta\n"
+				+ "data: {\"type\":\"response.output_text.delta\",\"delta\":\"Hi\"}\n\n";
 		String completed = "event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{}}\n\n";
 
 		release(framer.next(chunk(delta)));
@@ -294,8 +295,8 @@ class SseEventFramerTests {
 	void interruptionIsAnErrorEventInTheResponsesFormat() {
 		String event = new String(StreamEnd.OPENAI_RESPONSES.interruption("cut"), StandardCharsets.UTF_8);
 
-		assertThat(event).isEqualTo(
-				"event: error\ndata: {\"type\":\"error\",\"code\":\"stream_interrupted\",\"message\":\"cut\",\"param\":null}\n\n");
+		assertThat(event).isEqualTo("event: error\n"
+				+ "data: {\"type\":\"error\",\"code\":\"stream_interrupted\",\"message\":\"cut\",\"param\":null}\n\n");
 	}
 
 	private ByteBuf chunk(String text) {
