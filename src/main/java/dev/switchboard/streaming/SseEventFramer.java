@@ -10,7 +10,9 @@ import org.jspecify.annotations.Nullable;
  * that event arrives; nothing is held for timing, so events reach the client as soon as they are complete.
  * <p>
  * It also watches for the stream's terminal event, so the caller can tell a finished stream from a cut one. One
- * instance serves one stream, on one thread at a time (Reactor delivers a stream's buffers in order).
+ * instance serves one stream. Buffers arrive in order on the upstream connection's thread, but a client that leaves
+ * cancels from its own thread: {@link #next} and {@link #release} are synchronized (uncontended, so cheap) so that a
+ * held-back buffer is released exactly once, and a buffer that arrives after the release is dropped.
  */
 public final class SseEventFramer {
 
@@ -20,6 +22,8 @@ public final class SseEventFramer {
 
 	private boolean terminated;
 
+	private boolean released;
+
 	public SseEventFramer(StreamEnd end) {
 		this.end = end;
 	}
@@ -28,7 +32,11 @@ public final class SseEventFramer {
 	 * Takes one upstream buffer (and ownership of it) and returns the whole events now complete, or {@code null} when
 	 * the buffer only continued an unfinished event. The caller owns the returned buffer.
 	 */
-	public @Nullable ByteBuf next(ByteBuf chunk) {
+	public synchronized @Nullable ByteBuf next(ByteBuf chunk) {
+		if (this.released) {
+			chunk.release();
+			return null;
+		}
 		ByteBuf data = (this.pending == null) ? chunk : Unpooled.wrappedBuffer(this.pending, chunk);
 		this.pending = null;
 		int boundary = lastBoundary(data);
@@ -46,12 +54,13 @@ public final class SseEventFramer {
 	}
 
 	/** Whether the last whole event seen was the stream's terminal event. */
-	public boolean terminated() {
+	public synchronized boolean terminated() {
 		return this.terminated;
 	}
 
 	/** Drops a held-back partial event: the stream is over and it will never be completed. */
-	public void release() {
+	public synchronized void release() {
+		this.released = true;
 		if (this.pending != null) {
 			this.pending.release();
 			this.pending = null;
