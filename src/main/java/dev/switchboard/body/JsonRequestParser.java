@@ -52,10 +52,13 @@ public final class JsonRequestParser {
 					}
 					else {
 						model = "";
+						// an object or array is not a model name: skip it whole, or its fields pass for top-level ones
+						parser.skipChildren();
 					}
 				}
 				else if ("stream".equals(name)) {
 					stream = value == JsonToken.VALUE_TRUE;
+					parser.skipChildren();
 				}
 				else {
 					parser.skipChildren();

@@ -1,5 +1,6 @@
 package dev.switchboard.provider.http;
 
+import java.net.URI;
 import java.time.Duration;
 
 import io.netty.buffer.ByteBuf;
@@ -45,7 +46,9 @@ public class UpstreamHttpClient {
 	 */
 	public Mono<UpstreamResponse> post(String url, HttpHeaders headers, ByteBuf body, Duration timeout) {
 		return this.client.post()
-			.uri(url)
+			// a URI, not the string: Reactor Netty's string parser takes only 2 to 5 digit ports, so it reads
+			// http://host:9/v1 as host "host:9" on port 80
+			.uri(URI.create(url))
 			.send((request, outbound) -> {
 				request.headers(headers);
 				request.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.readableBytes()));
