@@ -47,7 +47,7 @@ public class SwitchboardConfiguration {
 	/** Route URI for routes the gateway answers itself; Spring Cloud Gateway requires one. */
 	private static final String NO_URI = "no://op";
 
-	@Bean(destroyMethod = "dispose")
+	@Bean(initMethod = "warmUp", destroyMethod = "dispose")
 	UpstreamHttpClient upstreamHttpClient() {
 		return new UpstreamHttpClient(Duration.ofSeconds(5), 1000);
 	}

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -23,6 +24,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.switchboard.SwitchboardApplication;
+import dev.switchboard.testsupport.PrivateReactorResources;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.ProviderType;
 import dev.switchboard.routing.RoutePlan;
@@ -104,14 +106,15 @@ class ConfigValidationIntegrationTests {
 	void aValidConfigurationStartsAndPlaceholdersWithDefaultsResolve() {
 		assertThat(System.getenv("SB_TEST_UNSET_GATEWAY_KEY")).as("precondition: the variable is not set").isNull();
 
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SwitchboardApplication.class)
+		try (ConfigurableApplicationContext context = run(new SpringApplicationBuilder(SwitchboardApplication.class,
+				PrivateReactorResources.class)
 			// lowest precedence: a placeholder that a higher source overrides is never used
 			.properties(Map.of("switchboard.providers.extra.api-key", "${SB_TEST_UNSET_OVERRIDDEN}"))
 			.initializers((ctx) -> ctx.getEnvironment()
 				.getPropertySources()
 				.addAfter("commandLineArgs", new SystemEnvironmentPropertySource("test-systemEnvironment",
-						Map.of("SWITCHBOARD_PROVIDERS_EXTRA_APIKEY", "sk-extra-from-environment"))))
-			.run(args("--switchboard.well-known-providers=true", "--OPENAI_API_KEY=sk-openai-NOT-A-REAL-KEY",
+						Map.of("SWITCHBOARD_PROVIDERS_EXTRA_APIKEY", "sk-extra-from-environment")))),
+				"--switchboard.well-known-providers=true", "--OPENAI_API_KEY=sk-openai-NOT-A-REAL-KEY",
 					"--switchboard.auth.keys[0].name=ops",
 					"--switchboard.auth.keys[0].key=${SB_TEST_UNSET_GATEWAY_KEY:sk-from-default-0123456789}",
 					"--switchboard.providers.up.type=openai",
@@ -120,7 +123,7 @@ class ConfigValidationIntegrationTests {
 					// configured under the well-known id: wins over OPENAI_API_KEY
 					"--switchboard.providers.openai.type=mock", "--switchboard.providers.openai.models[0]=mock-1",
 					"--switchboard.routes[0].model=demo", "--switchboard.routes[0].targets[0].provider=openai",
-					"--switchboard.routes[0].targets[0].model=mock-1"))) {
+					"--switchboard.routes[0].targets[0].model=mock-1")) {
 			RouteTable routes = context.getBean(RuntimeConfigHolder.class).current().routes();
 
 			assertThat(routes.providers()).containsKeys("mock", "up", "extra", "openai");
@@ -238,7 +241,27 @@ class ConfigValidationIntegrationTests {
 	}
 
 	private static ConfigurableApplicationContext start(String... args) {
-		return new SpringApplicationBuilder(SwitchboardApplication.class).run(args(args));
+		return run(new SpringApplicationBuilder(SwitchboardApplication.class, PrivateReactorResources.class), args);
+	}
+
+	/**
+	 * Runs an extra application without letting it re-initialise logging: Spring Boot's logging system is one per
+	 * JVM, and re-initialising it would reset the log levels the cached test context set for the other tests.
+	 */
+	private static ConfigurableApplicationContext run(SpringApplicationBuilder builder, String... args) {
+		String previous = System.getProperty(LoggingSystem.SYSTEM_PROPERTY);
+		System.setProperty(LoggingSystem.SYSTEM_PROPERTY, LoggingSystem.NONE);
+		try {
+			return builder.run(args(args));
+		}
+		finally {
+			if (previous != null) {
+				System.setProperty(LoggingSystem.SYSTEM_PROPERTY, previous);
+			}
+			else {
+				System.clearProperty(LoggingSystem.SYSTEM_PROPERTY);
+			}
+		}
 	}
 
 	/** {@code args} plus a random port and no profile, so that the defaults of application.yaml apply. */

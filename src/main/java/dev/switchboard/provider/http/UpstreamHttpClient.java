@@ -41,6 +41,15 @@ public class UpstreamHttpClient {
 	}
 
 	/**
+	 * Loads the event loops and the DNS resolver now, at start-up on the main thread. The resolver reads
+	 * /etc/resolv.conf and /etc/hosts when it is first used; left to the first request, that file I/O would run on
+	 * an event loop.
+	 */
+	public void warmUp() {
+		this.client.warmup().block(Duration.ofSeconds(30));
+	}
+
+	/**
 	 * POSTs {@code body} to {@code url}. Emits when the response headers arrive; cancelling (a timeout does) closes
 	 * the connection, so a hung upstream is not left holding a pooled socket.
 	 */
