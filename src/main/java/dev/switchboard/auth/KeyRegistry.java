@@ -34,13 +34,18 @@ public final class KeyRegistry {
 	}
 
 	public static byte[] sha256(String key) {
+		return SHA256.get().digest(key.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/** One digest per thread: {@link MessageDigest#getInstance} looks up security providers, per call. */
+	private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
 		try {
-			return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+			return MessageDigest.getInstance("SHA-256");
 		}
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("SHA-256 is required of every JVM", ex);
 		}
-	}
+	});
 
 	public static Builder builder() {
 		return new Builder();
