@@ -40,7 +40,7 @@ fi
 			echo
 			echo "References, same settings, separate harness run ($ref):"
 			echo
-			grep -E "^\| ($ref|system|---)" "$ROOT/bench/results/$STAMP-$ref.md"
+			grep -E "^\|(---| ($ref|system) )" "$ROOT/bench/results/$STAMP-$ref.md"
 		done
 	fi
 } >"$OUT"
