@@ -2,6 +2,7 @@ package dev.switchboard.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -98,9 +99,10 @@ public final class RuntimeConfigCompiler {
 						+ " (one of " + typeNames() + ")");
 			}
 			String baseUrl = (type != null) ? baseUrl(where, type, p.getBaseUrl(), problems) : null;
-			if (p.getTimeout() == null || p.getTimeout().isNegative() || p.getTimeout().isZero()) {
-				problems.add(where + ".timeout must be positive");
-			}
+			positive(where + ".timeout", p.getTimeout(), problems);
+			positive(where + ".first-byte-timeout", p.getFirstByteTimeout(), problems);
+			positive(where + ".idle-timeout", p.getIdleTimeout(), problems);
+			positive(where + ".connect-timeout", p.getConnectTimeout(), problems);
 			p.getHeaders().keySet().forEach(name -> {
 				if (!HEADER_NAME.matcher(name).matches()) {
 					problems.add(where + ".headers: '" + name + "' is not a valid header name");
@@ -112,7 +114,7 @@ public final class RuntimeConfigCompiler {
 				}
 			}
 			if (problems.size() == before && type != null) {
-				providers.put(id, new Provider(id, type, p.getTimeout(), List.copyOf(p.getModels()),
+				providers.put(id, new Provider(id, type, p.effectiveFirstByteTimeout(), p.getIdleTimeout(), List.copyOf(p.getModels()),
 						adapter(type, baseUrl, p), this.breakers.circuitBreaker(id)));
 			}
 		});
@@ -121,7 +123,8 @@ public final class RuntimeConfigCompiler {
 
 	private ProviderAdapter adapter(ProviderType type, @Nullable String baseUrl, SwitchboardProperties.Provider settings) {
 		return switch (type) {
-			case OPENAI -> new OpenAiAdapter(this.httpClient, baseUrl, settings.getApiKey(), settings.getHeaders());
+			case OPENAI -> new OpenAiAdapter(this.httpClient.withConnectTimeout(settings.getConnectTimeout()), baseUrl,
+					settings.getApiKey(), settings.getHeaders());
 			case MOCK -> this.mock;
 			case ANTHROPIC, GEMINI -> new UntranslatedAdapter(type);
 		};
@@ -191,11 +194,19 @@ public final class RuntimeConfigCompiler {
 					problems.add(at + ".model is required");
 				}
 				else if (provider != null) {
-					targets.add(new Target(provider, target.getModel()));
+					positive(at + ".first-byte-timeout", target.getFirstByteTimeout(), problems);
+					positive(at + ".idle-timeout", target.getIdleTimeout(), problems);
+					targets.add(new Target(provider, target.getModel(),
+							(target.getFirstByteTimeout() != null) ? target.getFirstByteTimeout() : provider.firstByteTimeout(),
+							(target.getIdleTimeout() != null) ? target.getIdleTimeout() : provider.idleTimeout()));
 				}
 			}
+			positive(where + ".deadline", route.getDeadline(), problems);
+			if (route.getRetries() < 0 || route.getRetries() > 10) {
+				problems.add(where + ".retries must be between 0 and 10");
+			}
 			if (alias != null && !alias.isBlank() && !aliases.containsKey(alias)) {
-				aliases.put(alias, new RoutePlan(alias, List.copyOf(targets)));
+				aliases.put(alias, new RoutePlan(alias, List.copyOf(targets), route.getDeadline(), route.getRetries()));
 			}
 		}
 		return aliases;
@@ -241,6 +252,13 @@ public final class RuntimeConfigCompiler {
 			}
 		}
 		return registry.build();
+	}
+
+	/** Adds a problem when {@code value} is set and not positive. */
+	private static void positive(String where, @Nullable Duration value, List<String> problems) {
+		if (value != null && (value.isNegative() || value.isZero())) {
+			problems.add(where + " must be positive");
+		}
 	}
 
 	private static String typeNames() {

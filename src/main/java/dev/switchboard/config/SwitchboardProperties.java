@@ -165,8 +165,17 @@ public class SwitchboardProperties {
 		/** Extra headers sent upstream with every request. */
 		private Map<String, String> headers = new LinkedHashMap<>();
 
-		/** How long one attempt may wait for the response headers before the next target is tried. */
+		/** Shorthand for first-byte-timeout, kept from the first release. */
 		private Duration timeout = Duration.ofSeconds(60);
+
+		/** Request sent to response headers and, for a stream, its first event; then the next target is tried. */
+		private @Nullable Duration firstByteTimeout;
+
+		/** Longest silence between stream events (or body reads) once the answer is going to the client. */
+		private Duration idleTimeout = Duration.ofSeconds(60);
+
+		/** TCP (and TLS) connect. */
+		private Duration connectTimeout = Duration.ofSeconds(5);
 
 		/** Models listed by /v1/models as {@code <provider>/<model>}. */
 		private List<String> models = new ArrayList<>();
@@ -219,6 +228,35 @@ public class SwitchboardProperties {
 			this.models = models;
 		}
 
+		public @Nullable Duration getFirstByteTimeout() {
+			return this.firstByteTimeout;
+		}
+
+		public void setFirstByteTimeout(@Nullable Duration firstByteTimeout) {
+			this.firstByteTimeout = firstByteTimeout;
+		}
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		/** The first-byte timeout in force: {@code first-byte-timeout}, else {@code timeout}. */
+		public Duration effectiveFirstByteTimeout() {
+			return (this.firstByteTimeout != null) ? this.firstByteTimeout : this.timeout;
+		}
+
 	}
 
 	public static class Route {
@@ -231,6 +269,28 @@ public class SwitchboardProperties {
 
 		/** Provider targets, tried in order until one answers. */
 		private List<Target> targets = new ArrayList<>();
+
+		/** The whole request: every attempt, retry and backoff together, and a stream to its end. */
+		private Duration deadline = Duration.ofSeconds(300);
+
+		/** Extra attempts on the same target, for failures that fall back, before the next target. */
+		private int retries = 0;
+
+		public Duration getDeadline() {
+			return this.deadline;
+		}
+
+		public void setDeadline(Duration deadline) {
+			this.deadline = deadline;
+		}
+
+		public int getRetries() {
+			return this.retries;
+		}
+
+		public void setRetries(int retries) {
+			this.retries = retries;
+		}
 
 		public @Nullable String getModel() {
 			return this.model;
@@ -265,6 +325,28 @@ public class SwitchboardProperties {
 
 		/** Model name sent to that provider. */
 		private @Nullable String model;
+
+		/** Overrides the provider's first-byte-timeout for this target. */
+		private @Nullable Duration firstByteTimeout;
+
+		/** Overrides the provider's idle-timeout for this target. */
+		private @Nullable Duration idleTimeout;
+
+		public @Nullable Duration getFirstByteTimeout() {
+			return this.firstByteTimeout;
+		}
+
+		public void setFirstByteTimeout(@Nullable Duration firstByteTimeout) {
+			this.firstByteTimeout = firstByteTimeout;
+		}
+
+		public @Nullable Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(@Nullable Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+		}
 
 		public @Nullable String getProvider() {
 			return this.provider;

@@ -1,13 +1,28 @@
 package dev.switchboard.dispatch;
 
-import dev.switchboard.provider.UpstreamResponse;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaders;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+
 import dev.switchboard.routing.Target;
+import dev.switchboard.streaming.SseEventFramer;
 
 /**
- * The upstream response chosen to go to the client, and the target that gave it.
+ * The upstream answer chosen to go to the client: checked as far as it can be before the commit point (a JSON body
+ * read whole and parsed, a stream's first event arrived), with the rest of its body still to come.
  *
  * @param target the target that answered
- * @param response its response, headers in and body unread
+ * @param status its status
+ * @param headers its headers
+ * @param body the body: whole events for a stream, else the bytes as they come (subscribe once)
+ * @param framer for a stream, the framer that cut it into events and knows whether it ended well; else {@code null}
  */
-public record Answer(Target target, UpstreamResponse response) {
+public record Answer(Target target, int status, HttpHeaders headers, Flux<ByteBuf> body, @Nullable SseEventFramer framer) {
+
+	/** Whether the answer is an event stream. */
+	public boolean eventStream() {
+		return this.framer != null;
+	}
+
 }

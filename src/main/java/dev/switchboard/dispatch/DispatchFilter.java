@@ -1,13 +1,13 @@
 package dev.switchboard.dispatch;
 
 import java.time.Duration;
-import java.time.Instant;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.gateway.filter.GatewayFilter;
@@ -22,10 +22,10 @@ import dev.switchboard.observability.GatewayMetrics;
 import dev.switchboard.provider.Endpoint;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.UpstreamCall;
-import dev.switchboard.provider.UpstreamResponse;
 import dev.switchboard.provider.WireFormat;
+import dev.switchboard.resilience.Backoff;
+import dev.switchboard.resilience.ContextLengthExceededException;
 import dev.switchboard.resilience.FallbackPolicy;
-import dev.switchboard.resilience.RetryAfter;
 import dev.switchboard.resilience.UpstreamStatusException;
 import dev.switchboard.routing.RoutePlan;
 import dev.switchboard.routing.Target;
@@ -57,11 +57,14 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 
 	private final ResponseWriter writer;
 
+	private final AnswerReader reader;
+
 	private final GatewayMetrics metrics;
 
 	public DispatchFilter(Endpoint endpoint, StreamEnd streamEnd, GatewayMetrics metrics) {
 		this.endpoint = endpoint;
 		this.writer = new ResponseWriter(streamEnd);
+		this.reader = new AnswerReader(streamEnd);
 		this.metrics = metrics;
 	}
 
@@ -71,16 +74,33 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 		RoutePlan plan = exchange.getRequiredAttribute(GatewayAttributes.ROUTE_PLAN);
 		JsonRequest body = exchange.getRequiredAttribute(GatewayAttributes.JSON_REQUEST);
 		String requestId = exchange.getRequiredAttribute(GatewayAttributes.REQUEST_ID);
+		Long start = exchange.getAttribute(GatewayAttributes.START_NANOS);
+		long deadlineNanos = ((start != null) ? start : System.nanoTime()) + plan.deadline().toNanos();
 		AttemptLog log = new AttemptLog();
 		exchange.getAttributes().put(GatewayAttributes.ATTEMPT_LOG, log);
 		Attempts attempts = new Attempts(plan, body, HeaderPolicy.forwardable(exchange.getRequest().getHeaders(), requestId),
-				requestId, log);
+				requestId, log, deadlineNanos);
 		return attempts.from(0)
 			.switchIfEmpty(Mono.error(() -> exhausted(plan, log)))
+			// the deadline bounds every attempt, retry and backoff; running out cancels the attempt in flight
+			.timeout(remaining(deadlineNanos), Mono.error(() -> deadlineExceeded(plan, log)))
 			.flatMap(answer -> {
 				exchange.getAttributes().put(GatewayAttributes.ANSWER, answer);
-				return this.writer.write(exchange, answer, log);
+				return this.writer.write(exchange, answer, log, remaining(deadlineNanos));
 			});
+	}
+
+	private static Duration remaining(long deadlineNanos) {
+		return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+	}
+
+	private GatewayException deadlineExceeded(RoutePlan plan, AttemptLog log) {
+		org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
+		headers.set(GatewayHeaders.ATTEMPTS, Integer.toString(log.attempts()));
+		String tried = log.summary();
+		return new GatewayException(ErrorCode.DEADLINE_EXCEEDED, "The deadline of route '" + plan.route() + "' ("
+				+ plan.deadline().toMillis() + " ms) ran out before any target answered"
+				+ (tried.isEmpty() ? "." : ": " + tried + "."), null, headers);
 	}
 
 	private GatewayException exhausted(RoutePlan plan, AttemptLog log) {
@@ -120,12 +140,16 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 
 		private final AttemptLog log;
 
-		Attempts(RoutePlan plan, JsonRequest body, HttpHeaders forwarded, String requestId, AttemptLog log) {
+		private final long deadlineNanos;
+
+		Attempts(RoutePlan plan, JsonRequest body, HttpHeaders forwarded, String requestId, AttemptLog log,
+				long deadlineNanos) {
 			this.plan = plan;
 			this.body = body;
 			this.forwarded = forwarded;
 			this.requestId = requestId;
 			this.log = log;
+			this.deadlineNanos = deadlineNanos;
 		}
 
 		/** The first answer from target {@code index} on; empty when every remaining target failed. */
@@ -139,10 +163,30 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 				this.log.unsupported(target, unsupported);
 				return from(index + 1);
 			}
-			return attempt(target).switchIfEmpty(Mono.defer(() -> from(index + 1)));
+			return onTarget(target, 0).switchIfEmpty(Mono.defer(() -> from(index + 1)));
 		}
 
-		/** One attempt on {@code target}: its answer, or empty when it failed (the failure is logged). */
+		/**
+		 * Attempt {@code retry} on {@code target}, then its same-target retries: empty when the target is given up
+		 * on. A retry waits the backoff, and never less than the provider asked; a wait that does not fit in what is
+		 * left of the deadline gives the target up at once.
+		 */
+		private Mono<Answer> onTarget(Target target, int retry) {
+			return attempt(target).onErrorResume(FailedAttempt.class, failed -> {
+				if (!failed.retryable || retry >= this.plan.retries()) {
+					return Mono.empty();
+				}
+				Duration wait = Backoff.before(retry, failed.retryAfter);
+				if (wait.compareTo(remaining(this.deadlineNanos)) >= 0) {
+					this.log.skipped(target, "a retry after " + wait.toMillis() + " ms would pass the deadline");
+					return Mono.empty();
+				}
+				DispatchFilter.this.metrics.retry(this.plan.route(), target.provider().id());
+				return Mono.delay(wait).then(Mono.defer(() -> onTarget(target, retry + 1)));
+			});
+		}
+
+		/** One attempt on {@code target}: its answer, or a {@link FailedAttempt} (logged). */
 		private Mono<Answer> attempt(Target target) {
 			Provider provider = target.provider();
 			long[] startNanos = new long[1];
@@ -151,28 +195,26 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 				startNanos[0] = System.nanoTime();
 				return provider.adapter()
 					.exchange(new UpstreamCall(DispatchFilter.this.endpoint, target.model(),
-							this.body.withModel(target.model()), this.forwarded, this.body.stream(), provider.timeout()));
+							this.body.withModel(target.model()), this.forwarded, this.body.stream(),
+							target.firstByteTimeout()));
 			})
-				// a status that falls back is a failure to the circuit breaker: raise it inside the breaker's scope
-				.flatMap(DispatchFilter::failIfFallsBack)
+				// failures are raised inside the breaker's scope so that it counts them
+				.flatMap(response -> DispatchFilter.this.reader.read(target, response))
+				// the first-byte timeout runs to the headers and, for a stream, its first event
+				.timeout(target.firstByteTimeout())
 				.transformDeferred(CircuitBreakerOperator.of(provider.circuitBreaker()))
-				.map(response -> {
-					DispatchFilter.this.metrics.upstreamAttempt(provider.id(), Integer.toString(response.status()),
-							System.nanoTime() - startNanos[0]);
-					return new Answer(target, response);
-				})
-				.onErrorResume(failure -> !(failure instanceof GatewayException), failure -> {
-					failed(target, failure, startNanos[0]);
-					return Mono.empty();
-				});
+				.doOnNext(answer -> DispatchFilter.this.metrics.upstreamAttempt(provider.id(),
+						Integer.toString(answer.status()), System.nanoTime() - startNanos[0]))
+				.onErrorMap(failure -> !(failure instanceof GatewayException),
+						failure -> failed(target, failure, startNanos[0]));
 		}
 
-		private void failed(Target target, Throwable failure, long startNanos) {
+		private FailedAttempt failed(Target target, Throwable failure, long startNanos) {
 			String provider = target.provider().id();
 			if (failure instanceof CallNotPermittedException) {
 				this.log.skipped(target, "circuit breaker open");
 				DispatchFilter.this.metrics.fallback(this.plan.route(), provider, "circuit_open");
-				return;
+				return new FailedAttempt(false, null);
 			}
 			String reason = FallbackPolicy.describe(failure);
 			UpstreamStatusException status = (failure instanceof UpstreamStatusException e) ? e : null;
@@ -185,17 +227,26 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 				logger.info("request_id=" + this.requestId + " route=" + this.plan.route() + " provider=" + provider
 						+ " model=" + target.model() + " attempt failed: " + reason);
 			}
+			// a prompt too long for this model is too long on every retry of it
+			return new FailedAttempt(!(failure instanceof ContextLengthExceededException),
+					(status != null) ? status.retryAfter() : null);
 		}
 
 	}
 
-	private static Mono<UpstreamResponse> failIfFallsBack(UpstreamResponse response) {
-		if (!FallbackPolicy.fallsBack(response.status())) {
-			return Mono.just(response);
+	/** An attempt that failed and has been logged; whether the same target may be tried again, and when. */
+	private static final class FailedAttempt extends RuntimeException {
+
+		private final boolean retryable;
+
+		private final @Nullable Duration retryAfter;
+
+		FailedAttempt(boolean retryable, @Nullable Duration retryAfter) {
+			super(null, null, false, false);
+			this.retryable = retryable;
+			this.retryAfter = retryAfter;
 		}
-		Duration retryAfter = RetryAfter.parse(response.headers().get("retry-after"), Instant.now());
-		response.discard();
-		return Mono.error(new UpstreamStatusException(response.status(), retryAfter));
+
 	}
 
 }

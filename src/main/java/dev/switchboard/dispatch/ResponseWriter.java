@@ -1,5 +1,8 @@
 package dev.switchboard.dispatch;
 
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.apache.commons.logging.Log;
@@ -14,19 +17,19 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 
-import dev.switchboard.provider.UpstreamResponse;
 import dev.switchboard.streaming.SseEventFramer;
 import dev.switchboard.streaming.StreamEnd;
 import dev.switchboard.support.GatewayAttributes;
 import dev.switchboard.support.GatewayHeaders;
 
 /**
- * Writes the chosen upstream answer to the client: this is the commit point, after which nothing is retried.
+ * Writes the chosen answer to the client: this is the commit point, after which nothing is retried.
  * <p>
- * A JSON body passes through as its buffers arrive. An event stream is written whole events at a time and flushed
- * after each upstream read, so events keep their timing; if it ends without its terminal event (cut, or failed
- * mid-way) the client gets an error event in its own format and never a clean end. If the client leaves, the upstream
- * body subscription is cancelled, which closes the upstream connection.
+ * A JSON body goes out as it was read. An event stream is written whole events at a time and flushed after each
+ * upstream read, so events keep their timing. A stream that goes silent for longer than the target's idle timeout,
+ * outlives the request's deadline, is cut, or ends without its terminal event gets an error event in the client's
+ * format as its last event, never a clean end; its upstream is cancelled, which closes the upstream connection. So
+ * is the upstream of a client that leaves.
  */
 final class ResponseWriter {
 
@@ -38,36 +41,44 @@ final class ResponseWriter {
 		this.streamEnd = streamEnd;
 	}
 
-	Mono<Void> write(ServerWebExchange exchange, Answer answer, AttemptLog log) {
+	/**
+	 * @param remaining what is left of the request's deadline
+	 */
+	Mono<Void> write(ServerWebExchange exchange, Answer answer, AttemptLog log, Duration remaining) {
 		ServerHttpResponse response = exchange.getResponse();
-		UpstreamResponse upstream = answer.response();
-		boolean eventStream = upstream.isEventStream();
-		response.setStatusCode(HttpStatusCode.valueOf(upstream.status()));
-		HeaderPolicy.copyReturnable(upstream.headers(), response.getHeaders(), !eventStream);
+		response.setStatusCode(HttpStatusCode.valueOf(answer.status()));
+		HeaderPolicy.copyReturnable(answer.headers(), response.getHeaders(), !answer.eventStream());
 		response.getHeaders().set(GatewayHeaders.PROVIDER, answer.target().provider().id());
 		response.getHeaders().set(GatewayHeaders.MODEL, answer.target().model());
 		response.getHeaders().set(GatewayHeaders.ATTEMPTS, Integer.toString(log.attempts()));
 		DataBufferFactory factory = response.bufferFactory();
-		if (!eventStream) {
-			return response.writeWith(upstream.body().map(buffer -> wrap(factory, buffer)));
+		SseEventFramer framer = answer.framer();
+		if (framer == null) {
+			return response.writeWith(answer.body().map(buffer -> wrap(factory, buffer)));
 		}
-		return response.writeAndFlushWith(events(exchange, upstream).map(buffer -> Mono.just(wrap(factory, buffer))));
+		return response
+			.writeAndFlushWith(events(exchange, answer, framer, remaining).map(buffer -> Mono.just(wrap(factory, buffer))));
 	}
 
 	/** Whole events as they complete, then an in-band error if the stream did not end with its terminal event. */
-	private Flux<ByteBuf> events(ServerWebExchange exchange, UpstreamResponse upstream) {
-		SseEventFramer framer = new SseEventFramer(this.streamEnd);
-		return upstream.body().<ByteBuf>handle((chunk, sink) -> {
-			ByteBuf whole = framer.next(chunk);
-			if (whole != null) {
-				sink.next(whole);
-			}
-		})
-			.concatWith(Mono.defer(() -> framer.terminated() ? Mono.empty()
-					: Mono.just(interrupted(exchange, "The upstream stream ended before it was complete."))))
-			.onErrorResume(failure -> Mono.just(interrupted(exchange,
-					"The upstream stream failed before it was complete (" + failure.getClass().getSimpleName() + ").")))
-			.doFinally(signal -> framer.release());
+	private Flux<ByteBuf> events(ServerWebExchange exchange, Answer answer, SseEventFramer framer, Duration remaining) {
+		Duration idle = answer.target().idleTimeout();
+		boolean[] deadlineReached = new boolean[1];
+		return answer.body()
+			.timeout(idle)
+			// the deadline ends a healthy stream too; cancelling the body closes the upstream connection
+			.takeUntilOther(Mono.delay(remaining).doOnNext(tick -> deadlineReached[0] = true))
+			.concatWith(Mono.defer(() -> {
+				if (framer.terminated()) {
+					return Mono.empty();
+				}
+				return Mono.just(interrupted(exchange, deadlineReached[0]
+						? "The request's deadline ran out before the upstream stream was complete."
+						: "The upstream stream ended before it was complete."));
+			}))
+			.onErrorResume(failure -> Mono.just(interrupted(exchange, (failure instanceof TimeoutException)
+					? "The upstream stream sent nothing for " + idle.toMillis() + " ms (idle timeout)."
+					: "The upstream stream failed before it was complete (" + failure.getClass().getSimpleName() + ").")));
 	}
 
 	private ByteBuf interrupted(ServerWebExchange exchange, String message) {

@@ -82,6 +82,21 @@ public class GatewayMetrics {
 			.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
+	/** Same-target retries; tags route, provider. */
+	public static final String RETRIES = "switchboard.retries";
+
+	private final ConcurrentMap<FallbackTags, Counter> retries = new ConcurrentHashMap<>();
+
+	public void retry(String route, String provider) {
+		this.retries
+			.computeIfAbsent(new FallbackTags(route, provider, ""), t -> Counter.builder(RETRIES)
+				.description("Same-target retries after a failed attempt")
+				.tag("route", t.route)
+				.tag("provider", t.provider)
+				.register(this.registry))
+			.increment();
+	}
+
 	public void fallback(String route, String provider, String reason) {
 		this.fallbacks
 			.computeIfAbsent(new FallbackTags(route, provider, reason), t -> Counter.builder(FALLBACKS)

@@ -27,8 +27,14 @@ public final class FallbackPolicy {
 		if (failure instanceof CallNotPermittedException) {
 			return "circuit breaker open";
 		}
+		if (failure instanceof ContextLengthExceededException) {
+			return "context length exceeded";
+		}
+		if (failure instanceof InvalidAnswerException invalid) {
+			return invalid.getMessage();
+		}
 		if (failure instanceof TimeoutException) {
-			return "no response headers within the timeout";
+			return "no response within the first-byte timeout";
 		}
 		if (failure instanceof java.net.ConnectException || hasCause(failure, java.net.ConnectException.class)) {
 			return "connection refused";
@@ -55,6 +61,12 @@ public final class FallbackPolicy {
 		}
 		if (failure instanceof TimeoutException) {
 			return "timeout";
+		}
+		if (failure instanceof ContextLengthExceededException) {
+			return "context_length";
+		}
+		if (failure instanceof InvalidAnswerException) {
+			return "invalid_answer";
 		}
 		if (failure instanceof java.net.ConnectException || hasCause(failure, java.net.ConnectException.class)
 				|| failure instanceof io.netty.channel.ConnectTimeoutException) {

@@ -43,7 +43,8 @@ public final class RouteTable {
 		if (provider == null) {
 			return null;
 		}
-		return new RoutePlan(this.directRouteNames.get(providerId), List.of(new Target(provider, model.substring(slash + 1))));
+		return new RoutePlan(this.directRouteNames.get(providerId), List.of(Target.of(provider, model.substring(slash + 1))),
+				RoutePlan.DEFAULT_DEADLINE, 0);
 	}
 
 	/** Route aliases, in no particular order. */

@@ -1,5 +1,7 @@
 package dev.switchboard.routing;
 
+import java.time.Duration;
+
 import dev.switchboard.provider.Provider;
 
 /**
@@ -7,6 +9,14 @@ import dev.switchboard.provider.Provider;
  *
  * @param provider the provider
  * @param model the model name sent upstream
+ * @param firstByteTimeout request sent to response headers and, for a stream, its first event
+ * @param idleTimeout longest silence between reads once the answer is going to the client
  */
-public record Target(Provider provider, String model) {
+public record Target(Provider provider, String model, Duration firstByteTimeout, Duration idleTimeout) {
+
+	/** A target with its provider's timeouts. */
+	public static Target of(Provider provider, String model) {
+		return new Target(provider, model, provider.firstByteTimeout(), provider.idleTimeout());
+	}
+
 }

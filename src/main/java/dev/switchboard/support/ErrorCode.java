@@ -41,6 +41,9 @@ public enum ErrorCode {
 	/** Every target failed (or was skipped by an open circuit breaker). */
 	UPSTREAM_UNAVAILABLE(HttpStatus.BAD_GATEWAY, "upstream_unavailable", "upstream_error"),
 
+	/** The route's deadline ran out before an answer could be sent. */
+	DEADLINE_EXCEEDED(HttpStatus.GATEWAY_TIMEOUT, "deadline_exceeded", "timeout_error"),
+
 	/** A fault of the gateway itself; the message never carries internals. */
 	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "server_error");
 

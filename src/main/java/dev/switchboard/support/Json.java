@@ -10,6 +10,9 @@ public final class Json {
 
 	private static final char[] HEX = "0123456789abcdef".toCharArray();
 
+	private static final tools.jackson.core.json.JsonFactory FACTORY = tools.jackson.core.json.JsonFactory.builder()
+		.build();
+
 	private Json() {
 	}
 
@@ -40,6 +43,21 @@ public final class Json {
 			}
 		}
 		return out.append('"');
+	}
+
+	/** Whether {@code bytes} hold one complete, well-formed JSON value (a streaming scan: no tree is built). */
+	public static boolean isValid(byte[] bytes) {
+		try (tools.jackson.core.JsonParser parser = FACTORY.createParser(tools.jackson.core.ObjectReadContext.empty(),
+				bytes)) {
+			if (parser.nextToken() == null) {
+				return false;
+			}
+			parser.skipChildren();
+			return parser.nextToken() == null;
+		}
+		catch (tools.jackson.core.JacksonException ex) {
+			return false;
+		}
 	}
 
 	/** The quoted, escaped JSON form of {@code value}. */

@@ -184,7 +184,7 @@ class FallbackIntegrationTests extends GatewayIntegrationTest {
 		assertThat(message(result)).as("each attempt's provider, model and reason")
 			.contains("primary/p-model: HTTP 500")
 			.contains("secondary/s-model: HTTP 503")
-			.contains("third/t-model: no response headers within the timeout");
+			.contains("third/t-model: no response within the first-byte timeout");
 		assertThat(result.getResponseHeaders().getFirst("x-switchboard-attempts")).isEqualTo("3");
 		PRIMARY.verify(1, postRequestedFor(urlEqualTo(CHAT)));
 		SECONDARY.verify(1, postRequestedFor(urlEqualTo(CHAT)));

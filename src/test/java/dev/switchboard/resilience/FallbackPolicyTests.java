@@ -30,7 +30,7 @@ class FallbackPolicyTests {
 	void describesEachKindOfFailureBriefly() {
 		assertThat(FallbackPolicy.describe(new UpstreamStatusException(503, null))).isEqualTo("HTTP 503");
 		assertThat(FallbackPolicy.describe(new TimeoutException("Did not observe any item or terminal signal within 1500ms")))
-			.isEqualTo("no response headers within the timeout");
+			.isEqualTo("no response within the first-byte timeout");
 		assertThat(FallbackPolicy.describe(new IOException("wrapped", new ConnectException("Connection refused"))))
 			.as("a connect failure wrapped by the transport").isEqualTo("connection refused");
 		assertThat(FallbackPolicy.describe(CallNotPermittedException.createCallNotPermittedException(CircuitBreaker.ofDefaults("p"))))

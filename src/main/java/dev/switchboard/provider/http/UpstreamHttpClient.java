@@ -26,6 +26,11 @@ public class UpstreamHttpClient {
 
 	private final ConnectionProvider connections;
 
+	private UpstreamHttpClient(HttpClient client, ConnectionProvider connections) {
+		this.client = client;
+		this.connections = connections;
+	}
+
 	public UpstreamHttpClient(Duration connectTimeout, int maxConnections) {
 		this.connections = ConnectionProvider.builder("switchboard-upstream")
 			.maxConnections(maxConnections)
@@ -47,6 +52,13 @@ public class UpstreamHttpClient {
 	 */
 	public void warmUp() {
 		this.client.warmup().block(Duration.ofSeconds(30));
+	}
+
+	/** The same client and connection pool, with another connect timeout (one per provider, made at start-up). */
+	public UpstreamHttpClient withConnectTimeout(Duration connectTimeout) {
+		return new UpstreamHttpClient(
+				this.client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis()),
+				this.connections);
 	}
 
 	/**

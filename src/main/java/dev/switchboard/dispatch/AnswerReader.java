@@ -1,0 +1,124 @@
+package dev.switchboard.dispatch;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import io.netty.buffer.Unpooled;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import dev.switchboard.provider.UpstreamResponse;
+import dev.switchboard.resilience.ContextLength;
+import dev.switchboard.resilience.ContextLengthExceededException;
+import dev.switchboard.resilience.FallbackPolicy;
+import dev.switchboard.resilience.InvalidAnswerException;
+import dev.switchboard.resilience.RetryAfter;
+import dev.switchboard.resilience.UpstreamStatusException;
+import dev.switchboard.routing.Target;
+import dev.switchboard.streaming.SseEventFramer;
+import dev.switchboard.streaming.StreamEnd;
+import dev.switchboard.support.Json;
+
+/**
+ * Decides what an upstream response is before anything reaches the client: a failed attempt (fallback status,
+ * context window exceeded, a "success" that is not JSON, a stream that ends or stalls before its first event), or an
+ * {@link Answer} that may go out.
+ * <p>
+ * So a JSON answer is read whole first (up to {@value #MAX_CHECKED_BYTES} bytes; a larger declared body streams
+ * through unchecked), and a stream is held until its first whole event: both before their status is committed.
+ */
+final class AnswerReader {
+
+	/** JSON answers up to this size are read and checked before the commit point. */
+	static final int MAX_CHECKED_BYTES = 8 * 1024 * 1024;
+
+	/** Error bodies are read up to this size to look for a context-length error. */
+	static final int MAX_ERROR_BYTES = 1024 * 1024;
+
+	private final StreamEnd streamEnd;
+
+	AnswerReader(StreamEnd streamEnd) {
+		this.streamEnd = streamEnd;
+	}
+
+	Mono<Answer> read(Target target, UpstreamResponse response) {
+		int status = response.status();
+		if (FallbackPolicy.fallsBack(status)) {
+			Duration retryAfter = RetryAfter.of(response.headers(), Instant.now());
+			response.discard();
+			return Mono.error(new UpstreamStatusException(status, retryAfter));
+		}
+		if (status >= 400) {
+			return collect(response, MAX_ERROR_BYTES).flatMap(collector -> {
+				byte[] body = collector.bytes();
+				if (ContextLength.isExceeded(status, body)) {
+					return Mono.error(new ContextLengthExceededException());
+				}
+				return Mono.just(whole(target, response, body));
+			});
+		}
+		if (response.isEventStream()) {
+			return firstEvent(target, response);
+		}
+		String length = response.headers().get("content-length");
+		if (!isJson(response) || (length != null && parseLong(length) > MAX_CHECKED_BYTES)) {
+			return Mono.just(new Answer(target, status, response.headers(),
+					response.body().timeout(target.idleTimeout()), null));
+		}
+		return collect(response, MAX_CHECKED_BYTES).flatMap(collector -> {
+			if (collector.overflowed()) {
+				return Mono.error(new InvalidAnswerException("answer larger than " + MAX_CHECKED_BYTES + " bytes"));
+			}
+			byte[] body = collector.bytes();
+			if (status != 204 && !Json.isValid(body)) {
+				return Mono.error(new InvalidAnswerException("HTTP " + status + " with a body that is not JSON"));
+			}
+			return Mono.just(whole(target, response, body));
+		});
+	}
+
+	/** Holds a stream until its first whole event: a stream that ends or fails before then is a failed attempt. */
+	private Mono<Answer> firstEvent(Target target, UpstreamResponse response) {
+		SseEventFramer framer = new SseEventFramer(this.streamEnd);
+		Flux<io.netty.buffer.ByteBuf> events = response.body()
+			.<io.netty.buffer.ByteBuf>handle((chunk, sink) -> {
+				io.netty.buffer.ByteBuf whole = framer.next(chunk);
+				if (whole != null) {
+					sink.next(whole);
+				}
+			})
+			.doFinally(signal -> framer.release());
+		// the source is not cancelled when the Answer is emitted: the writer subscribes to `all` after the commit
+		return events.switchOnFirst((first, all) -> {
+			if (first.hasValue()) {
+				return Mono.just(new Answer(target, response.status(), response.headers(), all, framer));
+			}
+			return Mono.error(first.hasError() ? first.getThrowable()
+					: new InvalidAnswerException("the stream ended before its first event"));
+		}, false).singleOrEmpty();
+	}
+
+	private static Answer whole(Target target, UpstreamResponse response, byte[] body) {
+		return new Answer(target, response.status(), response.headers(), Flux.just(Unpooled.wrappedBuffer(body)), null);
+	}
+
+	private static Mono<ByteCollector> collect(UpstreamResponse response, int limit) {
+		return response.body().collect(() -> new ByteCollector(limit), ByteCollector::add);
+	}
+
+	/** JSON, or no content type at all (some compatible servers leave it out). */
+	private static boolean isJson(UpstreamResponse response) {
+		String contentType = response.headers().get("content-type");
+		return contentType == null || contentType.toLowerCase(java.util.Locale.ROOT).contains("json");
+	}
+
+	private static long parseLong(String value) {
+		try {
+			return Long.parseLong(value.trim());
+		}
+		catch (NumberFormatException ex) {
+			return -1;
+		}
+	}
+
+}
