@@ -30,7 +30,9 @@ import dev.switchboard.provider.mock.MockAdapter;
 import dev.switchboard.provider.openai.OpenAiAdapter;
 import dev.switchboard.routing.RoutePlan;
 import dev.switchboard.routing.RouteTable;
+import dev.switchboard.routing.Strategy;
 import dev.switchboard.routing.Target;
+import dev.switchboard.routing.TargetStats;
 
 /**
  * Checks the bound {@link SwitchboardProperties} as a whole and compiles them into a {@link RuntimeConfig}. Every
@@ -43,8 +45,6 @@ public final class RuntimeConfigCompiler {
 	private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
 
 	private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
-
-	private static final Set<String> STRATEGIES = Set.of("fallback");
 
 	private final CircuitBreakerRegistry breakers;
 
@@ -172,8 +172,10 @@ public final class RuntimeConfigCompiler {
 			else if (aliases.containsKey(alias)) {
 				problems.add(where + ".model: duplicate route alias '" + alias + "'");
 			}
-			if (!STRATEGIES.contains(route.getStrategy())) {
-				problems.add(where + ".strategy: unknown strategy '" + route.getStrategy() + "' (one of " + STRATEGIES + ")");
+			Strategy strategy = Strategy.of(route.getStrategy());
+			if (strategy == null) {
+				problems.add(where + ".strategy: unknown strategy '" + route.getStrategy()
+						+ "' (one of fallback, round-robin, weighted, least-latency, least-busy)");
 			}
 			if (route.getTargets().isEmpty()) {
 				problems.add(where + ".targets: a route needs at least one target");
@@ -196,9 +198,13 @@ public final class RuntimeConfigCompiler {
 				else if (provider != null) {
 					positive(at + ".first-byte-timeout", target.getFirstByteTimeout(), problems);
 					positive(at + ".idle-timeout", target.getIdleTimeout(), problems);
+					if (target.getWeight() < 1) {
+						problems.add(at + ".weight must be at least 1");
+					}
 					targets.add(new Target(provider, target.getModel(),
 							(target.getFirstByteTimeout() != null) ? target.getFirstByteTimeout() : provider.firstByteTimeout(),
-							(target.getIdleTimeout() != null) ? target.getIdleTimeout() : provider.idleTimeout()));
+							(target.getIdleTimeout() != null) ? target.getIdleTimeout() : provider.idleTimeout(),
+							Math.max(1, target.getWeight()), new TargetStats()));
 				}
 			}
 			positive(where + ".deadline", route.getDeadline(), problems);
@@ -206,7 +212,8 @@ public final class RuntimeConfigCompiler {
 				problems.add(where + ".retries must be between 0 and 10");
 			}
 			if (alias != null && !alias.isBlank() && !aliases.containsKey(alias)) {
-				aliases.put(alias, new RoutePlan(alias, List.copyOf(targets), route.getDeadline(), route.getRetries()));
+				aliases.put(alias, new RoutePlan(alias, List.copyOf(targets), route.getDeadline(), route.getRetries(),
+						(strategy != null) ? strategy : Strategy.FALLBACK, new java.util.concurrent.atomic.AtomicInteger()));
 			}
 		}
 		return aliases;

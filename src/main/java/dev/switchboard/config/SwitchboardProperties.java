@@ -264,7 +264,7 @@ public class SwitchboardProperties {
 		/** The alias a client sends as {@code model}. */
 		private @Nullable String model;
 
-		/** How targets are ordered: fallback (in the listed order). */
+		/** Who goes first: fallback (listed order), round-robin, weighted, least-latency or least-busy. */
 		private String strategy = "fallback";
 
 		/** Provider targets, tried in order until one answers. */
@@ -325,6 +325,17 @@ public class SwitchboardProperties {
 
 		/** Model name sent to that provider. */
 		private @Nullable String model;
+
+		/** Share of first picks under the weighted strategy. */
+		private int weight = 1;
+
+		public int getWeight() {
+			return this.weight;
+		}
+
+		public void setWeight(int weight) {
+			this.weight = weight;
+		}
 
 		/** Overrides the provider's first-byte-timeout for this target. */
 		private @Nullable Duration firstByteTimeout;

@@ -1,6 +1,7 @@
 package dev.switchboard.dispatch;
 
 import java.time.Duration;
+import java.util.List;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
@@ -142,6 +143,9 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 
 		private final long deadlineNanos;
 
+		/** The plan's targets in this request's order. */
+		private final List<Target> targets;
+
 		Attempts(RoutePlan plan, JsonRequest body, HttpHeaders forwarded, String requestId, AttemptLog log,
 				long deadlineNanos) {
 			this.plan = plan;
@@ -150,14 +154,15 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 			this.requestId = requestId;
 			this.log = log;
 			this.deadlineNanos = deadlineNanos;
+			this.targets = plan.orderedTargets();
 		}
 
 		/** The first answer from target {@code index} on; empty when every remaining target failed. */
 		Mono<Answer> from(int index) {
-			if (index >= this.plan.targets().size()) {
+			if (index >= this.targets.size()) {
 				return Mono.empty();
 			}
-			Target target = this.plan.targets().get(index);
+			Target target = this.targets.get(index);
 			String unsupported = target.provider().adapter().unsupportedReason(DispatchFilter.this.endpoint, WireFormat.OPENAI);
 			if (unsupported != null) {
 				this.log.unsupported(target, unsupported);
@@ -189,9 +194,11 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 		/** One attempt on {@code target}: its answer, or a {@link FailedAttempt} (logged). */
 		private Mono<Answer> attempt(Target target) {
 			Provider provider = target.provider();
+			// [0]: when the request went out, 0 until then and again once the target's stats have the outcome
 			long[] startNanos = new long[1];
 			return Mono.defer(() -> {
 				this.log.started();
+				target.stats().started();
 				startNanos[0] = System.nanoTime();
 				return provider.adapter()
 					.exchange(new UpstreamCall(DispatchFilter.this.endpoint, target.model(),
@@ -203,10 +210,25 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 				// the first-byte timeout runs to the headers and, for a stream, its first event
 				.timeout(target.firstByteTimeout())
 				.transformDeferred(CircuitBreakerOperator.of(provider.circuitBreaker()))
-				.doOnNext(answer -> DispatchFilter.this.metrics.upstreamAttempt(provider.id(),
-						Integer.toString(answer.status()), System.nanoTime() - startNanos[0]))
-				.onErrorMap(failure -> !(failure instanceof GatewayException),
-						failure -> failed(target, failure, startNanos[0]));
+				.doOnNext(answer -> {
+					long firstByte = System.nanoTime() - startNanos[0];
+					finished(target, startNanos, firstByte);
+					DispatchFilter.this.metrics.upstreamAttempt(provider.id(), Integer.toString(answer.status()), firstByte);
+				})
+				.doOnCancel(() -> finished(target, startNanos, -1))
+				.onErrorMap(failure -> !(failure instanceof GatewayException), failure -> {
+					long started = startNanos[0];
+					finished(target, startNanos, -1);
+					return failed(target, failure, started);
+				});
+		}
+
+		/** Gives the target's stats the attempt's outcome, once. */
+		private static void finished(Target target, long[] startNanos, long firstByteNanos) {
+			if (startNanos[0] != 0) {
+				startNanos[0] = 0;
+				target.stats().finished(firstByteNanos);
+			}
 		}
 
 		private FailedAttempt failed(Target target, Throwable failure, long startNanos) {

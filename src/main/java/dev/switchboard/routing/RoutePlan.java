@@ -2,6 +2,7 @@ package dev.switchboard.routing;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the gateway will try for one request, in order.
@@ -11,8 +12,21 @@ import java.util.List;
  * @param targets the targets, tried in this order until one answers
  * @param deadline the whole request's budget
  * @param retries extra attempts on the same target before the next one
+ * @param strategy who goes first
+ * @param counter the route's request counter, for round-robin
  */
-public record RoutePlan(String route, List<Target> targets, Duration deadline, int retries) {
+public record RoutePlan(String route, List<Target> targets, Duration deadline, int retries, Strategy strategy,
+		AtomicInteger counter) {
+
+	/** A plan whose targets are tried in the listed order. */
+	public RoutePlan(String route, List<Target> targets, Duration deadline, int retries) {
+		this(route, targets, deadline, retries, Strategy.FALLBACK, new AtomicInteger());
+	}
+
+	/** The targets in the order to try them for this request. */
+	public List<Target> orderedTargets() {
+		return (this.targets.size() < 2) ? this.targets : this.strategy.order(this.targets, this.counter);
+	}
 
 	/** Deadline of direct {@code provider/model} requests and of routes that set none. */
 	public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(300);

@@ -11,12 +11,15 @@ import dev.switchboard.provider.Provider;
  * @param model the model name sent upstream
  * @param firstByteTimeout request sent to response headers and, for a stream, its first event
  * @param idleTimeout longest silence between reads once the answer is going to the client
+ * @param weight its share of first picks under the {@code weighted} strategy
+ * @param stats recent latency and requests in flight, for the {@code least-latency} and {@code least-busy} strategies
  */
-public record Target(Provider provider, String model, Duration firstByteTimeout, Duration idleTimeout) {
+public record Target(Provider provider, String model, Duration firstByteTimeout, Duration idleTimeout, int weight,
+		TargetStats stats) {
 
-	/** A target with its provider's timeouts. */
+	/** A target with its provider's timeouts and weight 1. */
 	public static Target of(Provider provider, String model) {
-		return new Target(provider, model, provider.firstByteTimeout(), provider.idleTimeout());
+		return new Target(provider, model, provider.firstByteTimeout(), provider.idleTimeout(), 1, new TargetStats());
 	}
 
 }
