@@ -31,6 +31,7 @@ public final class JsonRequestParser {
 		int modelStart = -1;
 		int modelEnd = -1;
 		boolean stream = false;
+		java.util.Set<String> droppable = null;
 		try (JsonParser parser = FACTORY.createParser(ObjectReadContext.empty(), bytes)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
 				throw invalid("The request body must be a JSON object.");
@@ -60,6 +61,13 @@ public final class JsonRequestParser {
 					stream = value == JsonToken.VALUE_TRUE;
 					parser.skipChildren();
 				}
+				else if (JsonRequest.DROPPABLE.contains(name)) {
+					if (droppable == null) {
+						droppable = new java.util.HashSet<>(4);
+					}
+					droppable.add(name);
+					parser.skipChildren();
+				}
 				else {
 					parser.skipChildren();
 				}
@@ -75,7 +83,8 @@ public final class JsonRequestParser {
 			throw new GatewayException(ErrorCode.MISSING_MODEL, "The request body has no \"model\" string.", "model",
 					org.springframework.http.HttpHeaders.EMPTY);
 		}
-		return new JsonRequest(bytes, model, modelStart, modelEnd, stream);
+		return new JsonRequest(bytes, model, modelStart, modelEnd, stream,
+				(droppable != null) ? droppable : java.util.Set.of());
 	}
 
 	private static GatewayException invalid(String message) {

@@ -204,7 +204,8 @@ public final class RuntimeConfigCompiler {
 					targets.add(new Target(provider, target.getModel(),
 							(target.getFirstByteTimeout() != null) ? target.getFirstByteTimeout() : provider.firstByteTimeout(),
 							(target.getIdleTimeout() != null) ? target.getIdleTimeout() : provider.idleTimeout(),
-							Math.max(1, target.getWeight()), new TargetStats()));
+							Math.max(1, target.getWeight()), new TargetStats(),
+							dropFields(at, target.getConflictResolution(), problems)));
 				}
 			}
 			positive(where + ".deadline", route.getDeadline(), problems);
@@ -259,6 +260,20 @@ public final class RuntimeConfigCompiler {
 			}
 		}
 		return registry.build();
+	}
+
+	/** The request fields a target's {@code conflict-resolution} cuts out. */
+	private static Set<String> dropFields(String where, List<String> resolutions, List<String> problems) {
+		Set<String> fields = new java.util.HashSet<>();
+		for (String resolution : resolutions) {
+			switch (resolution.trim().toLowerCase(Locale.ROOT)) {
+				case "drop-tools" -> fields.addAll(List.of("tools", "tool_choice", "parallel_tool_calls"));
+				case "drop-response-format" -> fields.add("response_format");
+				default -> problems.add(where + ".conflict-resolution: unknown value '" + resolution
+						+ "' (drop-tools, drop-response-format)");
+			}
+		}
+		return Set.copyOf(fields);
 	}
 
 	/** Adds a problem when {@code value} is set and not positive. */

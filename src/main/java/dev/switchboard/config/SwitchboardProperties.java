@@ -329,6 +329,17 @@ public class SwitchboardProperties {
 		/** Share of first picks under the weighted strategy. */
 		private int weight = 1;
 
+		/** What to cut from requests this target rejects: drop-tools, drop-response-format. */
+		private List<String> conflictResolution = new ArrayList<>();
+
+		public List<String> getConflictResolution() {
+			return this.conflictResolution;
+		}
+
+		public void setConflictResolution(List<String> conflictResolution) {
+			this.conflictResolution = conflictResolution;
+		}
+
 		public int getWeight() {
 			return this.weight;
 		}

@@ -202,7 +202,7 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 				startNanos[0] = System.nanoTime();
 				return provider.adapter()
 					.exchange(new UpstreamCall(DispatchFilter.this.endpoint, target.model(),
-							this.body.withModel(target.model()), this.forwarded, this.body.stream(),
+							this.body.forUpstream(target.model(), target.dropFields()), this.forwarded, this.body.stream(),
 							target.firstByteTimeout()));
 			})
 				// failures are raised inside the breaker's scope so that it counts them

@@ -1,6 +1,7 @@
 package dev.switchboard.routing;
 
 import java.time.Duration;
+import java.util.Set;
 
 import dev.switchboard.provider.Provider;
 
@@ -13,13 +14,15 @@ import dev.switchboard.provider.Provider;
  * @param idleTimeout longest silence between reads once the answer is going to the client
  * @param weight its share of first picks under the {@code weighted} strategy
  * @param stats recent latency and requests in flight, for the {@code least-latency} and {@code least-busy} strategies
+ * @param dropFields top-level request fields cut out for this target (its conflict resolution)
  */
 public record Target(Provider provider, String model, Duration firstByteTimeout, Duration idleTimeout, int weight,
-		TargetStats stats) {
+		TargetStats stats, Set<String> dropFields) {
 
-	/** A target with its provider's timeouts and weight 1. */
+	/** A target with its provider's timeouts, weight 1 and nothing dropped. */
 	public static Target of(Provider provider, String model) {
-		return new Target(provider, model, provider.firstByteTimeout(), provider.idleTimeout(), 1, new TargetStats());
+		return new Target(provider, model, provider.firstByteTimeout(), provider.idleTimeout(), 1, new TargetStats(),
+				Set.of());
 	}
 
 }

@@ -29,7 +29,8 @@ class ModelsEndpointIntegrationTests extends GatewayIntegrationTest {
 		JsonNode list = models(TEAM_A_KEY);
 
 		assertThat(ids(list)).containsExactlyInAnyOrder("fast", "chain", "smart", "claude-only", "scripted",
-				"scripted-then-secondary", "dead-first", "retrying", "short-deadline", "scripted-fast-first-byte", "balanced", "demo",
+				"scripted-then-secondary", "dead-first", "retrying", "short-deadline", "scripted-fast-first-byte", "balanced",
+				"tools-then-plain", "demo",
 				"primary/gpt-4o-mini", "primary/gpt-4.1", "secondary/llama-3.3-70b", "mock/mock-1");
 	}
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -98,7 +99,8 @@ class StrategyTests {
 	private static Target target(String model, int weight) {
 		Provider provider = new Provider("p", ProviderType.MOCK, Duration.ofSeconds(1), Duration.ofSeconds(1), List.of(),
 				new MockAdapter(), CircuitBreaker.ofDefaults("p"));
-		return new Target(provider, model, Duration.ofSeconds(1), Duration.ofSeconds(1), weight, new TargetStats());
+		return new Target(provider, model, Duration.ofSeconds(1), Duration.ofSeconds(1), weight, new TargetStats(),
+				Set.of());
 	}
 
 }
