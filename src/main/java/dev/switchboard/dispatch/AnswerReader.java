@@ -41,7 +41,11 @@ final class AnswerReader {
 		this.streamEnd = streamEnd;
 	}
 
-	Mono<Answer> read(Target target, UpstreamResponse response) {
+	/**
+	 * @param startNanos when the request went out: a stream's first event must come within the target's
+	 * first-byte timeout of it
+	 */
+	Mono<Answer> read(Target target, UpstreamResponse response, long startNanos) {
 		int status = response.status();
 		if (FallbackPolicy.fallsBack(status)) {
 			Duration retryAfter = RetryAfter.of(response.headers(), Instant.now());
@@ -49,7 +53,7 @@ final class AnswerReader {
 			return Mono.error(new UpstreamStatusException(status, retryAfter));
 		}
 		if (status >= 400) {
-			return collect(response, MAX_ERROR_BYTES).flatMap(collector -> {
+			return collect(target, response, MAX_ERROR_BYTES).flatMap(collector -> {
 				byte[] body = collector.bytes();
 				if (ContextLength.isExceeded(status, body)) {
 					return Mono.error(new ContextLengthExceededException());
@@ -58,14 +62,15 @@ final class AnswerReader {
 			});
 		}
 		if (response.isEventStream()) {
-			return firstEvent(target, response);
+			Duration left = target.firstByteTimeout().minusNanos(System.nanoTime() - startNanos);
+			return firstEvent(target, response).timeout(left.isNegative() ? Duration.ZERO : left);
 		}
 		String length = response.headers().get("content-length");
 		if (!isJson(response) || (length != null && parseLong(length) > MAX_CHECKED_BYTES)) {
 			return Mono.just(new Answer(target, status, response.headers(),
 					response.body().timeout(target.idleTimeout()), null));
 		}
-		return collect(response, MAX_CHECKED_BYTES).flatMap(collector -> {
+		return collect(target, response, MAX_CHECKED_BYTES).flatMap(collector -> {
 			if (collector.overflowed()) {
 				return Mono.error(new InvalidAnswerException("answer larger than " + MAX_CHECKED_BYTES + " bytes"));
 			}
@@ -102,8 +107,9 @@ final class AnswerReader {
 		return new Answer(target, response.status(), response.headers(), Flux.just(Unpooled.wrappedBuffer(body)), null);
 	}
 
-	private static Mono<ByteCollector> collect(UpstreamResponse response, int limit) {
-		return response.body().collect(() -> new ByteCollector(limit), ByteCollector::add);
+	/** The body read whole; after the headers, the idle timeout bounds each wait for more of it. */
+	private static Mono<ByteCollector> collect(Target target, UpstreamResponse response, int limit) {
+		return response.body().timeout(target.idleTimeout()).collect(() -> new ByteCollector(limit), ByteCollector::add);
 	}
 
 	/** JSON, or no content type at all (some compatible servers leave it out). */

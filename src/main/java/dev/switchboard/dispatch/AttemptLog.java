@@ -20,6 +20,10 @@ public final class AttemptLog {
 
 	private int rateLimited;
 
+	private int failedAttempts;
+
+	private int skippedTargets;
+
 	private int unsupported;
 
 	private @Nullable Duration shortestRetryAfter;
@@ -30,6 +34,7 @@ public final class AttemptLog {
 	}
 
 	void failed(Target target, String reason, int status, @Nullable Duration retryAfter) {
+		this.failedAttempts++;
 		this.failures.add(name(target) + ": " + reason);
 		if (status == 429) {
 			this.rateLimited++;
@@ -39,8 +44,15 @@ public final class AttemptLog {
 		}
 	}
 
+	/** A target skipped without an attempt (its circuit breaker is open). */
 	void skipped(Target target, String reason) {
+		this.skippedTargets++;
 		this.failures.add(name(target) + ": skipped, " + reason);
+	}
+
+	/** Why a target was given up on after its attempts, for the error message. */
+	void gaveUp(Target target, String reason) {
+		this.failures.add(name(target) + ": gave up, " + reason);
 	}
 
 	void unsupported(Target target, String reason) {
@@ -53,14 +65,10 @@ public final class AttemptLog {
 		return this.attempts;
 	}
 
-	/** Targets that failed or were skipped before the one that answered. */
-	public int fallbacks() {
-		return this.failures.size();
-	}
-
-	/** Whether every target that was tried answered 429 (and at least one was tried). */
+	/** Whether every attempt answered 429 and no target was skipped for another reason. */
 	boolean allRateLimited() {
-		return this.attempts > 0 && this.rateLimited == this.failures.size();
+		return this.rateLimited > 0 && this.rateLimited == this.failedAttempts && this.skippedTargets == 0
+				&& this.unsupported == 0;
 	}
 
 	/** Whether no target could serve the request at all (wrong format or endpoint). */

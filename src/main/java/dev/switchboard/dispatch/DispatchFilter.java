@@ -183,7 +183,7 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 				}
 				Duration wait = Backoff.before(retry, failed.retryAfter);
 				if (wait.compareTo(remaining(this.deadlineNanos)) >= 0) {
-					this.log.skipped(target, "a retry after " + wait.toMillis() + " ms would pass the deadline");
+					this.log.gaveUp(target, "a retry after " + wait.toMillis() + " ms would pass the deadline");
 					return Mono.empty();
 				}
 				DispatchFilter.this.metrics.retry(this.plan.route(), target.provider().id());
@@ -205,10 +205,10 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 							this.body.forUpstream(target.model(), target.dropFields()), this.forwarded, this.body.stream(),
 							target.firstByteTimeout()));
 			})
-				// failures are raised inside the breaker's scope so that it counts them
-				.flatMap(response -> DispatchFilter.this.reader.read(target, response))
-				// the first-byte timeout runs to the headers and, for a stream, its first event
+				// the first-byte timeout runs to the headers (here) and, for a stream, to its first event (the reader)
 				.timeout(target.firstByteTimeout())
+				// failures are raised inside the breaker's scope so that it counts them
+				.flatMap(response -> DispatchFilter.this.reader.read(target, response, startNanos[0]))
 				.transformDeferred(CircuitBreakerOperator.of(provider.circuitBreaker()))
 				.doOnNext(answer -> {
 					long firstByte = System.nanoTime() - startNanos[0];

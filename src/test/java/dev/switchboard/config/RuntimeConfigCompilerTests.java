@@ -137,14 +137,14 @@ class RuntimeConfigCompilerTests {
 		set("switchboard.routes[0].targets[0].model", "mock-1");
 		set("switchboard.routes[1].model", "empty");
 		set("switchboard.routes[2].model", "odd");
-		set("switchboard.routes[2].strategy", "round-robin");
+		set("switchboard.routes[2].strategy", "random");
 		set("switchboard.routes[2].targets[0].model", "m");
 		set("switchboard.routes[2].targets[1].provider", "mock");
 
 		assertThat(problems()).containsExactlyInAnyOrder(
 				"switchboard.routes[0].model: a route needs the alias clients send as 'model'",
 				"switchboard.routes[1].targets: a route needs at least one target",
-				"switchboard.routes[2].strategy: unknown strategy 'round-robin' (one of [fallback])",
+				"switchboard.routes[2].strategy: unknown strategy 'random' (one of fallback, round-robin, weighted, least-latency, least-busy)",
 				"switchboard.routes[2].targets[0].provider is required",
 				"switchboard.routes[2].targets[1].model is required");
 	}
