@@ -17,6 +17,7 @@ import dev.switchboard.resilience.UpstreamStatusException;
 import dev.switchboard.routing.Target;
 import dev.switchboard.streaming.SseEventFramer;
 import dev.switchboard.streaming.StreamEnd;
+import dev.switchboard.support.EventLoopTimers;
 import dev.switchboard.support.Json;
 
 /**
@@ -63,12 +64,12 @@ final class AnswerReader {
 		}
 		if (response.isEventStream()) {
 			Duration left = target.firstByteTimeout().minusNanos(System.nanoTime() - startNanos);
-			return firstEvent(target, response).timeout(left.isNegative() ? Duration.ZERO : left);
+			return firstEvent(target, response).timeout(left.isNegative() ? Duration.ZERO : left, EventLoopTimers.current());
 		}
 		String length = response.headers().get("content-length");
 		if (!isJson(response) || (length != null && parseLong(length) > MAX_CHECKED_BYTES)) {
 			return Mono.just(new Answer(target, status, response.headers(),
-					response.body().timeout(target.idleTimeout()), null));
+					response.body().timeout(target.idleTimeout(), EventLoopTimers.current()), null));
 		}
 		return collect(target, response, MAX_CHECKED_BYTES).flatMap(collector -> {
 			if (collector.overflowed()) {
@@ -109,7 +110,7 @@ final class AnswerReader {
 
 	/** The body read whole; after the headers, the idle timeout bounds each wait for more of it. */
 	private static Mono<ByteCollector> collect(Target target, UpstreamResponse response, int limit) {
-		return response.body().timeout(target.idleTimeout()).collect(() -> new ByteCollector(limit), ByteCollector::add);
+		return response.body().timeout(target.idleTimeout(), EventLoopTimers.current()).collect(() -> new ByteCollector(limit), ByteCollector::add);
 	}
 
 	/** JSON, or no content type at all (some compatible servers leave it out). */

@@ -32,6 +32,7 @@ import dev.switchboard.routing.RoutePlan;
 import dev.switchboard.routing.Target;
 import dev.switchboard.streaming.StreamEnd;
 import dev.switchboard.support.ErrorCode;
+import dev.switchboard.support.EventLoopTimers;
 import dev.switchboard.support.GatewayAttributes;
 import dev.switchboard.support.GatewayException;
 import dev.switchboard.support.GatewayHeaders;
@@ -84,7 +85,7 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 		return attempts.from(0)
 			.switchIfEmpty(Mono.error(() -> exhausted(plan, log)))
 			// the deadline bounds every attempt, retry and backoff; running out cancels the attempt in flight
-			.timeout(remaining(deadlineNanos), Mono.error(() -> deadlineExceeded(plan, log)))
+			.timeout(remaining(deadlineNanos), Mono.error(() -> deadlineExceeded(plan, log)), EventLoopTimers.current())
 			.flatMap(answer -> {
 				exchange.getAttributes().put(GatewayAttributes.ANSWER, answer);
 				return this.writer.write(exchange, answer, log, remaining(deadlineNanos));
@@ -187,7 +188,7 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 					return Mono.empty();
 				}
 				DispatchFilter.this.metrics.retry(this.plan.route(), target.provider().id());
-				return Mono.delay(wait).then(Mono.defer(() -> onTarget(target, retry + 1)));
+				return Mono.delay(wait, EventLoopTimers.current()).then(Mono.defer(() -> onTarget(target, retry + 1)));
 			});
 		}
 
@@ -202,11 +203,10 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 				startNanos[0] = System.nanoTime();
 				return provider.adapter()
 					.exchange(new UpstreamCall(DispatchFilter.this.endpoint, target.model(),
-							this.body.forUpstream(target.model(), target.dropFields()), this.forwarded, this.body.stream(),
-							target.firstByteTimeout()));
+							this.body.forUpstream(target.model(), target.dropFields()), this.forwarded, this.body.stream()));
 			})
 				// the first-byte timeout runs to the headers (here) and, for a stream, to its first event (the reader)
-				.timeout(target.firstByteTimeout())
+				.timeout(target.firstByteTimeout(), EventLoopTimers.current())
 				// failures are raised inside the breaker's scope so that it counts them
 				.flatMap(response -> DispatchFilter.this.reader.read(target, response, startNanos[0]))
 				.transformDeferred(CircuitBreakerOperator.of(provider.circuitBreaker()))

@@ -1,12 +1,12 @@
 package dev.switchboard.dispatch;
 
 import java.time.Duration;
-import java.util.concurrent.TimeoutException;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -19,6 +19,8 @@ import org.springframework.web.server.ServerWebExchange;
 
 import dev.switchboard.streaming.SseEventFramer;
 import dev.switchboard.streaming.StreamEnd;
+import dev.switchboard.streaming.StreamWatchdog;
+import dev.switchboard.support.EventLoopTimers;
 import dev.switchboard.support.GatewayAttributes;
 import dev.switchboard.support.GatewayHeaders;
 
@@ -63,22 +65,30 @@ final class ResponseWriter {
 	/** Whole events as they complete, then an in-band error if the stream did not end with its terminal event. */
 	private Flux<ByteBuf> events(ServerWebExchange exchange, Answer answer, SseEventFramer framer, Duration remaining) {
 		Duration idle = answer.target().idleTimeout();
-		boolean[] deadlineReached = new boolean[1];
+		StreamWatchdog watchdog = new StreamWatchdog(idle.toNanos(), System.nanoTime() + remaining.toNanos());
+		StreamWatchdog.Alarm[] alarm = new StreamWatchdog.Alarm[1];
 		return answer.body()
-			.timeout(idle)
-			// the deadline ends a healthy stream too; cancelling the body closes the upstream connection
-			.takeUntilOther(Mono.delay(remaining).doOnNext(tick -> deadlineReached[0] = true))
+			.doOnNext(event -> watchdog.touch())
+			// silence or the deadline ends the stream; cancelling the body closes the upstream connection
+			.takeUntilOther(watchdog.alarm(EventLoopTimers.current()).doOnNext(reason -> alarm[0] = reason))
 			.concatWith(Mono.defer(() -> {
-				if (framer.terminated()) {
+				if (alarm[0] == null && framer.terminated()) {
 					return Mono.empty();
 				}
-				return Mono.just(interrupted(exchange, deadlineReached[0]
-						? "The request's deadline ran out before the upstream stream was complete."
-						: "The upstream stream ended before it was complete."));
+				return Mono.just(interrupted(exchange, message(alarm[0], idle)));
 			}))
-			.onErrorResume(failure -> Mono.just(interrupted(exchange, (failure instanceof TimeoutException)
-					? "The upstream stream sent nothing for " + idle.toMillis() + " ms (idle timeout)."
-					: "The upstream stream failed before it was complete (" + failure.getClass().getSimpleName() + ").")));
+			.onErrorResume(failure -> Mono.just(interrupted(exchange,
+					"The upstream stream failed before it was complete (" + failure.getClass().getSimpleName() + ").")));
+	}
+
+	private static String message(StreamWatchdog.@Nullable Alarm alarm, Duration idle) {
+		if (alarm == StreamWatchdog.Alarm.IDLE) {
+			return "The upstream stream sent nothing for " + idle.toMillis() + " ms (idle timeout).";
+		}
+		if (alarm == StreamWatchdog.Alarm.DEADLINE) {
+			return "The request's deadline ran out before the upstream stream was complete.";
+		}
+		return "The upstream stream ended before it was complete.";
 	}
 
 	private ByteBuf interrupted(ServerWebExchange exchange, String message) {

@@ -16,7 +16,7 @@ public interface ProviderAdapter {
 
 	/**
 	 * Sends the call. The returned Mono emits once the response headers are in, fails when the provider cannot be
-	 * reached or does not answer within {@link UpstreamCall#timeout()}, and sends nothing until subscribed.
+	 * reached, and sends nothing until subscribed. The caller bounds the wait; cancelling it abandons the call.
 	 */
 	Mono<UpstreamResponse> exchange(UpstreamCall call);
 

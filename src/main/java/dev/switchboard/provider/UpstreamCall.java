@@ -1,7 +1,5 @@
 package dev.switchboard.provider;
 
-import java.time.Duration;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaders;
 
@@ -13,8 +11,6 @@ import io.netty.handler.codec.http.HttpHeaders;
  * @param body the request body with {@code model} already rewritten; the adapter sends or releases it
  * @param forwardedHeaders the client's headers that may go upstream (no credentials, no hop-by-hop headers)
  * @param stream whether the client asked for a stream
- * @param timeout how long to wait for the response headers
  */
-public record UpstreamCall(Endpoint endpoint, String model, ByteBuf body, HttpHeaders forwardedHeaders, boolean stream,
-		Duration timeout) {
+public record UpstreamCall(Endpoint endpoint, String model, ByteBuf body, HttpHeaders forwardedHeaders, boolean stream) {
 }

@@ -23,7 +23,8 @@ public class OpenAiAdapter implements ProviderAdapter {
 
 	private final UpstreamHttpClient client;
 
-	private final String baseUrl;
+	/** The URL of each endpoint, built once. */
+	private final java.util.Map<Endpoint, java.net.URI> urls = new java.util.EnumMap<>(Endpoint.class);
 
 	/** The provider key and configured extra headers, built once. */
 	private final HttpHeaders providerHeaders;
@@ -31,7 +32,9 @@ public class OpenAiAdapter implements ProviderAdapter {
 	public OpenAiAdapter(UpstreamHttpClient client, String baseUrl, @Nullable String apiKey,
 			Map<String, String> extraHeaders) {
 		this.client = client;
-		this.baseUrl = baseUrl;
+		for (Endpoint endpoint : Endpoint.values()) {
+			this.urls.put(endpoint, java.net.URI.create(baseUrl + endpoint.upstreamPath()));
+		}
 		HttpHeaders headers = new DefaultHttpHeaders();
 		extraHeaders.forEach(headers::set);
 		if (apiKey != null && !apiKey.isEmpty()) {
@@ -52,7 +55,7 @@ public class OpenAiAdapter implements ProviderAdapter {
 		headers.add(call.forwardedHeaders());
 		headers.setAll(this.providerHeaders);
 		headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-		return this.client.post(this.baseUrl + call.endpoint().upstreamPath(), headers, call.body(), call.timeout());
+		return this.client.post(this.urls.get(call.endpoint()), headers, call.body());
 	}
 
 }
