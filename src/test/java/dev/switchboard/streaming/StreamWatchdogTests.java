@@ -1,0 +1,62 @@
+package dev.switchboard.streaming;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+
+class StreamWatchdogTests {
+
+	private static final long MS = 1_000_000;
+
+	@Test
+	void ringsIdleWhenNoEventComesWithinTheIdleTimeout() {
+		StreamWatchdog watchdog = new StreamWatchdog(200 * MS, System.nanoTime() + 60_000 * MS);
+
+		StepVerifier.create(watchdog.alarm(Schedulers.parallel()))
+			.expectNext(StreamWatchdog.Alarm.IDLE)
+			.expectComplete()
+			.verify(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void staysQuietWhileEventsKeepComingAndRingsOnceTheyStop() {
+		StreamWatchdog watchdog = new StreamWatchdog(300 * MS, System.nanoTime() + 60_000 * MS);
+		long start = System.nanoTime();
+		// an event every 100 ms for a second, well inside the 300 ms idle timeout
+		Flux.interval(Duration.ofMillis(100)).take(10).subscribe(tick -> watchdog.touch());
+
+		StepVerifier.create(watchdog.alarm(Schedulers.parallel()))
+			.expectNext(StreamWatchdog.Alarm.IDLE)
+			.expectComplete()
+			.verify(Duration.ofSeconds(5));
+		long elapsedMillis = (System.nanoTime() - start) / MS;
+		org.assertj.core.api.Assertions.assertThat(elapsedMillis)
+			.as("the alarm waits for the events to stop, then for the idle timeout")
+			.isGreaterThanOrEqualTo(1000 + 300 - 50);
+	}
+
+	@Test
+	void ringsDeadlineWhenTheDeadlineComesFirst() {
+		StreamWatchdog watchdog = new StreamWatchdog(60_000 * MS, System.nanoTime() + 200 * MS);
+
+		StepVerifier.create(watchdog.alarm(Schedulers.parallel()))
+			.expectNext(StreamWatchdog.Alarm.DEADLINE)
+			.expectComplete()
+			.verify(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void aCancelledWatchdogNeverRings() throws InterruptedException {
+		StreamWatchdog watchdog = new StreamWatchdog(100 * MS, System.nanoTime() + 60_000 * MS);
+		java.util.concurrent.atomic.AtomicBoolean rang = new java.util.concurrent.atomic.AtomicBoolean();
+
+		watchdog.alarm(Schedulers.parallel()).subscribe(alarm -> rang.set(true)).dispose();
+		Thread.sleep(400);
+
+		org.assertj.core.api.Assertions.assertThat(rang).as("the stream ended before the idle timeout").isFalse();
+	}
+
+}
