@@ -75,8 +75,8 @@ class HeaderForwardingIntegrationTests extends GatewayIntegrationTest {
 	void sendsTheGatewaysRequestIdUpstream() {
 		stubPrimaryAnswer();
 
-		EntityExchangeResult<byte[]> echoed = chat("client-req-1");
-		EntityExchangeResult<byte[]> generated = chat(null);
+		EntityExchangeResult<byte[]> echoed = chatWithRequestId("client-req-1");
+		EntityExchangeResult<byte[]> generated = chatWithRequestId(null);
 
 		assertThat(echoed.getResponseHeaders().getFirst("x-request-id")).isEqualTo("client-req-1");
 		assertThat(PRIMARY.getAllServeEvents()).hasSize(2);
@@ -95,7 +95,7 @@ class HeaderForwardingIntegrationTests extends GatewayIntegrationTest {
 			.withHeader("x-ratelimit-remaining-requests", "99")
 			.withBody(OpenAiFixtures.completion("gpt-4o-mini", "Hi"))));
 
-		EntityExchangeResult<byte[]> result = chat("client-req-2");
+		EntityExchangeResult<byte[]> result = chatWithRequestId("client-req-2");
 
 		assertThat(result.getResponseHeaders().containsHeader("Set-Cookie")).as("upstream cookies stay upstream")
 			.isFalse();
@@ -113,7 +113,7 @@ class HeaderForwardingIntegrationTests extends GatewayIntegrationTest {
 			.withHeader("x-request-id", "req_upstream_422")
 			.withBody(OpenAiFixtures.error("bad", "invalid_request_error", "bad"))));
 
-		EntityExchangeResult<byte[]> result = chat("client-req-3");
+		EntityExchangeResult<byte[]> result = chatWithRequestId("client-req-3");
 
 		assertThat(result.getStatus().value()).isEqualTo(422);
 		assertThat(result.getResponseHeaders().containsHeader("Set-Cookie")).isFalse();
@@ -147,7 +147,7 @@ class HeaderForwardingIntegrationTests extends GatewayIntegrationTest {
 		assertThat(result.getResponseHeaders().containsHeader("Set-Cookie")).isFalse();
 	}
 
-	private EntityExchangeResult<byte[]> chat(String requestId) {
+	private EntityExchangeResult<byte[]> chatWithRequestId(String requestId) {
 		return this.client.post()
 			.uri(CHAT)
 			.header("Authorization", "Bearer " + TEAM_A_KEY)

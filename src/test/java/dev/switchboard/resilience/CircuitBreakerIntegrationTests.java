@@ -5,7 +5,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
 import dev.switchboard.testsupport.GatewayIntegrationTest;
@@ -155,17 +154,6 @@ class CircuitBreakerIntegrationTests extends GatewayIntegrationTest {
 		assertThat(result.getResponseHeaders().getFirst("x-switchboard-attempts")).isEqualTo("0");
 		PRIMARY.verify(0, postRequestedFor(urlEqualTo(CHAT)));
 		SECONDARY.verify(0, postRequestedFor(urlEqualTo(CHAT)));
-	}
-
-	private EntityExchangeResult<byte[]> chat(String model) {
-		return this.client.post()
-			.uri(CHAT)
-			.header("Authorization", "Bearer " + TEAM_A_KEY)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(chatBody(model))
-			.exchange()
-			.expectBody()
-			.returnResult();
 	}
 
 	private static void stubAnswer(WireMockServer server, String model) {

@@ -6,7 +6,6 @@ import java.time.Duration;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
 import dev.switchboard.testsupport.GatewayIntegrationTest;
@@ -116,17 +115,6 @@ class ContextLengthFallbackIntegrationTests extends GatewayIntegrationTest {
 		assertThat(result.getResponseHeaders().getFirst("x-switchboard-attempts")).isEqualTo("1");
 		PRIMARY.verify(1, postRequestedFor(urlEqualTo(CHAT)));
 		SECONDARY.verify(0, postRequestedFor(urlEqualTo(CHAT)));
-	}
-
-	private EntityExchangeResult<byte[]> chat(String model) {
-		return this.client.post()
-			.uri(CHAT)
-			.header("Authorization", "Bearer " + TEAM_A_KEY)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(chatBody(model))
-			.exchange()
-			.expectBody()
-			.returnResult();
 	}
 
 	private static void stub400(WireMockServer server, String body) {

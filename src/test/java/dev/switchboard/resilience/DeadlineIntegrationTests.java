@@ -40,7 +40,7 @@ class DeadlineIntegrationTests extends GatewayIntegrationTest {
 		stubAnswer(SECONDARY, "s-model", "too late", 1200);
 
 		long start = System.nanoTime();
-		EntityExchangeResult<byte[]> result = chat(chatBody("short-deadline"));
+		EntityExchangeResult<byte[]> result = sendChat(chatBody("short-deadline"));
 		long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
 
 		assertDeadlineExceeded(result);
@@ -61,7 +61,7 @@ class DeadlineIntegrationTests extends GatewayIntegrationTest {
 			.withBody(OpenAiFixtures.stream("s-model", "too", " late"))));
 
 		long start = System.nanoTime();
-		EntityExchangeResult<byte[]> result = chat(streamBody("short-deadline"));
+		EntityExchangeResult<byte[]> result = sendChat(streamBody("short-deadline"));
 		long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
 
 		assertDeadlineExceeded(result);
@@ -73,7 +73,7 @@ class DeadlineIntegrationTests extends GatewayIntegrationTest {
 		stubStatus(PRIMARY, 503, 500);
 		stubAnswer(SECONDARY, "s-model", "from secondary", 500);
 
-		EntityExchangeResult<byte[]> result = chat(chatBody("short-deadline"));
+		EntityExchangeResult<byte[]> result = sendChat(chatBody("short-deadline"));
 
 		assertThat(result.getStatus().value()).isEqualTo(200);
 		assertThat(body(result)).contains("from secondary");
@@ -134,7 +134,7 @@ class DeadlineIntegrationTests extends GatewayIntegrationTest {
 		assertThat(error.path("message").asString()).isNotBlank();
 	}
 
-	private EntityExchangeResult<byte[]> chat(String requestBody) {
+	private EntityExchangeResult<byte[]> sendChat(String requestBody) {
 		return this.client.mutate()
 			.responseTimeout(Duration.ofSeconds(10))
 			.build()

@@ -279,17 +279,6 @@ class FallbackIntegrationTests extends GatewayIntegrationTest {
 		assertThat(result.getResponseHeaders().getFirst("x-switchboard-attempts")).isEqualTo("1");
 	}
 
-	private EntityExchangeResult<byte[]> chat(String model) {
-		return this.client.post()
-			.uri(CHAT)
-			.header("Authorization", "Bearer " + TEAM_A_KEY)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(chatBody(model))
-			.exchange()
-			.expectBody()
-			.returnResult();
-	}
-
 	private static void stubAnswer(WireMockServer server, String model, String content) {
 		server.stubFor(post(CHAT).willReturn(aResponse().withStatus(200)
 			.withHeader("Content-Type", "application/json")

@@ -23,7 +23,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
 import dev.switchboard.testsupport.GatewayIntegrationTest;
@@ -316,17 +315,6 @@ class RetriesIntegrationTests extends GatewayIntegrationTest {
 		assertThat(elapsedMillis).isLessThan(1000);
 		PRIMARY.verify(1, postRequestedFor(urlEqualTo(CHAT)));
 		SECONDARY.verify(1, postRequestedFor(urlEqualTo(CHAT)));
-	}
-
-	private EntityExchangeResult<byte[]> chat(String model) {
-		return this.client.post()
-			.uri(CHAT)
-			.header("Authorization", "Bearer " + TEAM_A_KEY)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(chatBody(model))
-			.exchange()
-			.expectBody()
-			.returnResult();
 	}
 
 	private static ResponseDefinitionBuilder answer(String model, String content) {

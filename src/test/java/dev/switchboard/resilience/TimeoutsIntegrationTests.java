@@ -319,17 +319,6 @@ class TimeoutsIntegrationTests extends GatewayIntegrationTest {
 			.isEqualTo(stream);
 	}
 
-	private EntityExchangeResult<byte[]> chat(String model) {
-		return this.client.post()
-			.uri(CHAT)
-			.header("Authorization", "Bearer " + TEAM_A_KEY)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(chatBody(model))
-			.exchange()
-			.expectBody()
-			.returnResult();
-	}
-
 	/** POSTs {@code body} and tells when the response headers arrived. */
 	private Mono<HeadersTimed> postTimingHeaders(String body) {
 		HttpClient http = HttpClient.create(ConnectionProvider.newConnection())

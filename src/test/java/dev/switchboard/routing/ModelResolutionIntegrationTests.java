@@ -2,7 +2,6 @@ package dev.switchboard.routing;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
 import dev.switchboard.testsupport.GatewayIntegrationTest;
@@ -78,17 +77,6 @@ class ModelResolutionIntegrationTests extends GatewayIntegrationTest {
 		assertThat(result.getResponseHeaders().getFirst("x-switchboard-provider")).isEqualTo("mock");
 		assertThat(result.getResponseHeaders().getFirst("x-switchboard-model")).isEqualTo("mock-1");
 		assertThat(result.getResponseHeaders().getFirst("x-switchboard-attempts")).isEqualTo("1");
-	}
-
-	private EntityExchangeResult<byte[]> chat(String model) {
-		return this.client.post()
-			.uri(CHAT)
-			.header("Authorization", "Bearer " + TEAM_A_KEY)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(chatBody(model))
-			.exchange()
-			.expectBody()
-			.returnResult();
 	}
 
 }

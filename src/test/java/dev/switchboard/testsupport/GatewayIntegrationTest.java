@@ -15,6 +15,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
@@ -82,6 +84,18 @@ public abstract class GatewayIntegrationTest {
 
 	protected String baseUrl() {
 		return "http://localhost:" + this.port;
+	}
+
+	/** POSTs a chat completion for {@code model} with team-a's key, and returns whatever came back. */
+	protected EntityExchangeResult<byte[]> chat(String model) {
+		return this.client.post()
+			.uri("/v1/chat/completions")
+			.header("Authorization", "Bearer " + TEAM_A_KEY)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(chatBody(model))
+			.exchange()
+			.expectBody()
+			.returnResult();
 	}
 
 	/** A chat completion request body for {@code model}. */
