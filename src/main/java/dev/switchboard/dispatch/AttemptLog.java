@@ -1,8 +1,8 @@
 package dev.switchboard.dispatch;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.jspecify.annotations.Nullable;
 
@@ -10,13 +10,14 @@ import dev.switchboard.routing.Target;
 
 /**
  * What happened to each target of one request: the source of {@code x-switchboard-attempts}, the 502 message and the
- * fallback metrics. Only touched by the request's own pipeline, one step at a time.
+ * fallback metrics. Attempts run one at a time; only the deadline's timer may read it from another thread.
  */
 public final class AttemptLog {
 
-	private final List<String> failures = new ArrayList<>(2);
+	/** Written by attempts, read by the deadline's timer, which may run on another event loop. */
+	private final List<String> failures = new CopyOnWriteArrayList<>();
 
-	private int attempts;
+	private volatile int attempts;
 
 	private int rateLimited;
 
