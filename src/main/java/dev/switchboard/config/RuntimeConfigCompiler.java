@@ -209,12 +209,16 @@ public final class RuntimeConfigCompiler {
 				}
 			}
 			positive(where + ".deadline", route.getDeadline(), problems);
+			if (route.getKeepAliveInterval() == null || route.getKeepAliveInterval().isNegative()) {
+				problems.add(where + ".keep-alive-interval must be zero (off) or positive");
+			}
 			if (route.getRetries() < 0 || route.getRetries() > 10) {
 				problems.add(where + ".retries must be between 0 and 10");
 			}
 			if (alias != null && !alias.isBlank() && !aliases.containsKey(alias)) {
 				aliases.put(alias, new RoutePlan(alias, List.copyOf(targets), route.getDeadline(), route.getRetries(),
-						(strategy != null) ? strategy : Strategy.FALLBACK, new java.util.concurrent.atomic.AtomicInteger()));
+						(strategy != null) ? strategy : Strategy.FALLBACK, new java.util.concurrent.atomic.AtomicInteger(),
+						route.getKeepAliveInterval()));
 			}
 		}
 		return aliases;

@@ -276,6 +276,17 @@ public class SwitchboardProperties {
 		/** Extra attempts on the same target, for failures that fall back, before the next target. */
 		private int retries = 0;
 
+		/** Silence in a stream after which a ': ping' comment is sent, so proxies keep it open; 0 for none. */
+		private Duration keepAliveInterval = Duration.ofSeconds(15);
+
+		public Duration getKeepAliveInterval() {
+			return this.keepAliveInterval;
+		}
+
+		public void setKeepAliveInterval(Duration keepAliveInterval) {
+			this.keepAliveInterval = keepAliveInterval;
+		}
+
 		public Duration getDeadline() {
 			return this.deadline;
 		}

@@ -88,7 +88,7 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 			.timeout(remaining(deadlineNanos), Mono.error(() -> deadlineExceeded(plan, log)), EventLoopTimers.current())
 			.flatMap(answer -> {
 				exchange.getAttributes().put(GatewayAttributes.ANSWER, answer);
-				return this.writer.write(exchange, answer, log, remaining(deadlineNanos));
+				return this.writer.write(exchange, answer, log, remaining(deadlineNanos), plan.keepAliveInterval());
 			});
 	}
 

@@ -37,6 +37,9 @@ final class ResponseWriter {
 
 	private static final Log logger = LogFactory.getLog(ResponseWriter.class);
 
+	/** An SSE comment: clients ignore it, proxies and load balancers see traffic. */
+	private static final byte[] PING = ": ping\n\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
 	private final StreamEnd streamEnd;
 
 	ResponseWriter(StreamEnd streamEnd) {
@@ -45,8 +48,9 @@ final class ResponseWriter {
 
 	/**
 	 * @param remaining what is left of the request's deadline
+	 * @param keepAlive silence after which a stream gets a {@code : ping} comment; zero for none
 	 */
-	Mono<Void> write(ServerWebExchange exchange, Answer answer, AttemptLog log, Duration remaining) {
+	Mono<Void> write(ServerWebExchange exchange, Answer answer, AttemptLog log, Duration remaining, Duration keepAlive) {
 		ServerHttpResponse response = exchange.getResponse();
 		response.setStatusCode(HttpStatusCode.valueOf(answer.status()));
 		HeaderPolicy.copyReturnable(answer.headers(), response.getHeaders(), !answer.eventStream());
@@ -59,18 +63,35 @@ final class ResponseWriter {
 			return response.writeWith(answer.body().map(buffer -> wrap(factory, buffer)));
 		}
 		return response
-			.writeAndFlushWith(events(exchange, answer, framer, remaining).map(buffer -> Mono.just(wrap(factory, buffer))));
+			.writeAndFlushWith(events(exchange, answer, framer, remaining, keepAlive).map(buffer -> Mono.just(wrap(factory, buffer))));
 	}
 
-	/** Whole events as they complete, then an in-band error if the stream did not end with its terminal event. */
-	private Flux<ByteBuf> events(ServerWebExchange exchange, Answer answer, SseEventFramer framer, Duration remaining) {
+	/**
+	 * Whole events as they complete, keep-alive pings in the silences, then an in-band error if the stream did not
+	 * end with its terminal event.
+	 */
+	private Flux<ByteBuf> events(ServerWebExchange exchange, Answer answer, SseEventFramer framer, Duration remaining,
+			Duration keepAlive) {
 		Duration idle = answer.target().idleTimeout();
-		StreamWatchdog watchdog = new StreamWatchdog(idle.toNanos(), System.nanoTime() + remaining.toNanos());
+		StreamWatchdog watchdog = new StreamWatchdog(idle.toNanos(), keepAlive.toNanos(),
+				System.nanoTime() + remaining.toNanos());
 		StreamWatchdog.Alarm[] alarm = new StreamWatchdog.Alarm[1];
-		return answer.body()
-			.doOnNext(event -> watchdog.touch())
+		Flux<ByteBuf> events = answer.body().doOnNext(event -> watchdog.touch()).doFinally(signal -> watchdog.stop());
+		// Object: events (ByteBuf) and alarms merged in arrival order, serialised by merge
+		return Flux.<Object>merge(events, watchdog.alarms(EventLoopTimers.current()))
 			// silence or the deadline ends the stream; cancelling the body closes the upstream connection
-			.takeUntilOther(watchdog.alarm(EventLoopTimers.current()).doOnNext(reason -> alarm[0] = reason))
+			.takeUntil(item -> item == StreamWatchdog.Alarm.IDLE || item == StreamWatchdog.Alarm.DEADLINE)
+			.<ByteBuf>handle((item, sink) -> {
+				if (item instanceof ByteBuf event) {
+					sink.next(event);
+				}
+				else if (item == StreamWatchdog.Alarm.PING) {
+					sink.next(Unpooled.wrappedBuffer(PING));
+				}
+				else {
+					alarm[0] = (StreamWatchdog.Alarm) item;
+				}
+			})
 			.concatWith(Mono.defer(() -> {
 				if (alarm[0] == null && framer.terminated()) {
 					return Mono.empty();

@@ -14,13 +14,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param retries extra attempts on the same target before the next one
  * @param strategy who goes first
  * @param counter the route's request counter, for round-robin
+ * @param keepAliveInterval silence in a stream after which a {@code : ping} comment is sent; zero for none
  */
 public record RoutePlan(String route, List<Target> targets, Duration deadline, int retries, Strategy strategy,
-		AtomicInteger counter) {
+		AtomicInteger counter, Duration keepAliveInterval) {
 
-	/** A plan whose targets are tried in the listed order. */
+	/** Keep-alive interval of direct {@code provider/model} requests and of routes that set none. */
+	public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(15);
+
+	/** A plan whose targets are tried in the listed order, with the default keep-alive. */
 	public RoutePlan(String route, List<Target> targets, Duration deadline, int retries) {
-		this(route, targets, deadline, retries, Strategy.FALLBACK, new AtomicInteger());
+		this(route, targets, deadline, retries, Strategy.FALLBACK, new AtomicInteger(), DEFAULT_KEEP_ALIVE);
 	}
 
 	/** The targets in the order to try them for this request. */
