@@ -3,11 +3,10 @@ package dev.switchboard.body;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.ObjectReadContext;
-import tools.jackson.core.json.JsonFactory;
 
 import dev.switchboard.support.ErrorCode;
 import dev.switchboard.support.GatewayException;
+import dev.switchboard.support.Json;
 
 /**
  * Finds {@code model} and {@code stream} in a request body with Jackson's streaming parser: one pass over the tokens,
@@ -15,8 +14,6 @@ import dev.switchboard.support.GatewayException;
  * rejected here rather than by the provider.
  */
 public final class JsonRequestParser {
-
-	private static final JsonFactory FACTORY = JsonFactory.builder().build();
 
 	private JsonRequestParser() {
 	}
@@ -32,7 +29,7 @@ public final class JsonRequestParser {
 		int modelEnd = -1;
 		boolean stream = false;
 		java.util.Set<String> droppable = null;
-		try (JsonParser parser = FACTORY.createParser(ObjectReadContext.empty(), bytes)) {
+		try (JsonParser parser = Json.parser(bytes)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
 				throw invalid("The request body must be a JSON object.");
 			}

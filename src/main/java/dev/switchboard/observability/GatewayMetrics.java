@@ -31,6 +31,9 @@ public class GatewayMetrics {
 	/** Upstream requests made per client request; tag route. */
 	public static final String ATTEMPTS_PER_REQUEST = "switchboard.request.attempts";
 
+	/** Same-target retries; tags route, provider. */
+	public static final String RETRIES = "switchboard.retries";
+
 	static final int MAX_MODELS_PER_PROVIDER = 50;
 
 	private final MeterRegistry registry;
@@ -40,6 +43,8 @@ public class GatewayMetrics {
 	private final ConcurrentMap<AttemptTags, Timer> attempts = new ConcurrentHashMap<>();
 
 	private final ConcurrentMap<FallbackTags, Counter> fallbacks = new ConcurrentHashMap<>();
+
+	private final ConcurrentMap<RetryTags, Counter> retries = new ConcurrentHashMap<>();
 
 	private final ConcurrentMap<String, io.micrometer.core.instrument.DistributionSummary> attemptCounts = new ConcurrentHashMap<>();
 
@@ -82,14 +87,9 @@ public class GatewayMetrics {
 			.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
-	/** Same-target retries; tags route, provider. */
-	public static final String RETRIES = "switchboard.retries";
-
-	private final ConcurrentMap<FallbackTags, Counter> retries = new ConcurrentHashMap<>();
-
 	public void retry(String route, String provider) {
 		this.retries
-			.computeIfAbsent(new FallbackTags(route, provider, ""), t -> Counter.builder(RETRIES)
+			.computeIfAbsent(new RetryTags(route, provider), t -> Counter.builder(RETRIES)
 				.description("Same-target retries after a failed attempt")
 				.tag("route", t.route)
 				.tag("provider", t.provider)
@@ -127,6 +127,9 @@ public class GatewayMetrics {
 	}
 
 	private record FallbackTags(String route, String provider, String reason) {
+	}
+
+	private record RetryTags(String route, String provider) {
 	}
 
 }

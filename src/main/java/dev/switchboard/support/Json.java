@@ -45,10 +45,14 @@ public final class Json {
 		return out.append('"');
 	}
 
+	/** A streaming parser over {@code bytes}, from the one factory the gateway's request-path parsing shares. */
+	public static tools.jackson.core.JsonParser parser(byte[] bytes) {
+		return FACTORY.createParser(tools.jackson.core.ObjectReadContext.empty(), bytes);
+	}
+
 	/** Whether {@code bytes} hold one complete, well-formed JSON value (a streaming scan: no tree is built). */
 	public static boolean isValid(byte[] bytes) {
-		try (tools.jackson.core.JsonParser parser = FACTORY.createParser(tools.jackson.core.ObjectReadContext.empty(),
-				bytes)) {
+		try (tools.jackson.core.JsonParser parser = parser(bytes)) {
 			if (parser.nextToken() == null) {
 				return false;
 			}
