@@ -10,7 +10,8 @@ import dev.switchboard.routing.Target;
 
 /**
  * What happened to each target of one request: the source of {@code x-switchboard-attempts}, the 502 message and the
- * fallback metrics. Attempts run one at a time; only the deadline's timer may read it from another thread.
+ * fallback metrics. Hedged attempts, timers and the deadline write and read it from several event loops, so every
+ * change is made under its lock (uncontended but for hedges).
  */
 public final class AttemptLog {
 
@@ -30,11 +31,11 @@ public final class AttemptLog {
 	private @Nullable Duration shortestRetryAfter;
 
 	/** Counts an upstream request that is about to be sent. */
-	void started() {
+	synchronized void started() {
 		this.attempts++;
 	}
 
-	void failed(Target target, String reason, int status, @Nullable Duration retryAfter) {
+	synchronized void failed(Target target, String reason, int status, @Nullable Duration retryAfter) {
 		this.failedAttempts++;
 		this.failures.add(name(target) + ": " + reason);
 		if (status == 429) {
@@ -46,19 +47,24 @@ public final class AttemptLog {
 	}
 
 	/** A target skipped without an attempt (its circuit breaker is open). */
-	void skipped(Target target, String reason) {
+	synchronized void skipped(Target target, String reason) {
 		this.skippedTargets++;
 		this.failures.add(name(target) + ": skipped, " + reason);
 	}
 
 	/** Why a target was given up on after its attempts, for the error message. */
-	void gaveUp(Target target, String reason) {
+	synchronized void gaveUp(Target target, String reason) {
 		this.failures.add(name(target) + ": gave up, " + reason);
 	}
 
-	void unsupported(Target target, String reason) {
+	synchronized void unsupported(Target target, String reason) {
 		this.unsupported++;
 		this.failures.add(name(target) + ": " + reason);
+	}
+
+	/** An attempt cancelled in flight: its hedge won, the deadline passed or the client left. */
+	synchronized void cancelled(Target target) {
+		this.failures.add(name(target) + ": cancelled in flight");
 	}
 
 	/** Upstream requests actually made. */
@@ -67,17 +73,17 @@ public final class AttemptLog {
 	}
 
 	/** Whether every attempt answered 429 and no target was skipped for another reason. */
-	boolean allRateLimited() {
+	synchronized boolean allRateLimited() {
 		return this.rateLimited > 0 && this.rateLimited == this.failedAttempts && this.skippedTargets == 0
 				&& this.unsupported == 0;
 	}
 
 	/** Whether no target could serve the request at all (wrong format or endpoint). */
-	boolean noneSupported() {
+	synchronized boolean noneSupported() {
 		return this.unsupported > 0 && this.unsupported == this.failures.size();
 	}
 
-	@Nullable Duration shortestRetryAfter() {
+	synchronized @Nullable Duration shortestRetryAfter() {
 		return this.shortestRetryAfter;
 	}
 

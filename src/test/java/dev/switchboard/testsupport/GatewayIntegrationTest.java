@@ -66,6 +66,7 @@ public abstract class GatewayIntegrationTest {
 		registry.add("switchboard.providers.primary.base-url", () -> PRIMARY.baseUrl() + "/v1");
 		registry.add("switchboard.providers.secondary.base-url", () -> SECONDARY.baseUrl() + "/v1");
 		registry.add("switchboard.providers.third.base-url", () -> THIRD.baseUrl() + "/v1");
+		registry.add("switchboard.providers.fragile.base-url", () -> THIRD.baseUrl() + "/v1");
 		registry.add("switchboard.providers.scripted.base-url", SCRIPTED::baseUrl);
 	}
 
