@@ -30,12 +30,25 @@ public final class AttemptLog {
 
 	private @Nullable Duration shortestRetryAfter;
 
+	/** Each attempt and skipped target in order, for {@code x-switchboard-routing}. */
+	private final List<Step> steps = new CopyOnWriteArrayList<>();
+
 	/** Counts an upstream request that is about to be sent. */
 	synchronized void started() {
 		this.attempts++;
 	}
 
-	synchronized void failed(Target target, String reason, int status, @Nullable Duration retryAfter) {
+	/** The attempt that produced the answer. */
+	void answered(Target target, int status, long nanos) {
+		this.steps.add(new Step(name(target), Integer.toString(status), nanos));
+	}
+
+	/**
+	 * @param outcome short and header-safe: the status, or a kind such as {@code timeout}
+	 */
+	synchronized void failed(Target target, String reason, String outcome, int status, @Nullable Duration retryAfter,
+			long nanos) {
+		this.steps.add(new Step(name(target), outcome, nanos));
 		this.failedAttempts++;
 		this.failures.add(name(target) + ": " + reason);
 		if (status == 429) {
@@ -50,6 +63,7 @@ public final class AttemptLog {
 	synchronized void skipped(Target target, String reason) {
 		this.skippedTargets++;
 		this.failures.add(name(target) + ": skipped, " + reason);
+		this.steps.add(new Step(name(target), "skipped", -1));
 	}
 
 	/** Why a target was given up on after its attempts, for the error message. */
@@ -60,11 +74,13 @@ public final class AttemptLog {
 	synchronized void unsupported(Target target, String reason) {
 		this.unsupported++;
 		this.failures.add(name(target) + ": " + reason);
+		this.steps.add(new Step(name(target), "unsupported", -1));
 	}
 
 	/** An attempt cancelled in flight: its hedge won, the deadline passed or the client left. */
-	synchronized void cancelled(Target target) {
+	synchronized void cancelled(Target target, long nanos) {
 		this.failures.add(name(target) + ": cancelled in flight");
+		this.steps.add(new Step(name(target), "cancelled", nanos));
 	}
 
 	/** Upstream requests actually made. */
@@ -89,6 +105,37 @@ public final class AttemptLog {
 
 	String summary() {
 		return String.join("; ", this.failures);
+	}
+
+	/**
+	 * The {@code x-switchboard-routing} header: every attempt and skipped target in order, as
+	 * {@code provider/model;outcome=<status or kind>;dur=<ms>}, comma-separated (the shape of {@code Server-Timing}).
+	 */
+	public String routing() {
+		StringBuilder header = new StringBuilder(64 * this.steps.size());
+		for (Step step : this.steps) {
+			if (header.length() > 0) {
+				header.append(", ");
+			}
+			appendSafe(header, step.target).append(";outcome=").append(step.outcome);
+			if (step.nanos >= 0) {
+				long tenths = step.nanos / 100_000;
+				header.append(";dur=").append(tenths / 10).append('.').append(tenths % 10);
+			}
+		}
+		return header.toString();
+	}
+
+	/** Model names of direct requests come from clients: anything that could break the header becomes '_'. */
+	private static StringBuilder appendSafe(StringBuilder header, String text) {
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			header.append((c > 0x20 && c < 0x7f && c != ',' && c != ';' && c != '"' && c != '=') ? c : '_');
+		}
+		return header;
+	}
+
+	private record Step(String target, String outcome, long nanos) {
 	}
 
 	private static String name(Target target) {

@@ -130,6 +130,7 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 	private GatewayException deadlineExceeded(RoutePlan plan, AttemptLog log) {
 		org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
 		headers.set(GatewayHeaders.ATTEMPTS, Integer.toString(log.attempts()));
+		headers.set(GatewayHeaders.ROUTING, log.routing());
 		String tried = log.summary();
 		return new GatewayException(ErrorCode.DEADLINE_EXCEEDED, "The deadline of route '" + plan.route() + "' ("
 				+ plan.deadline().toMillis() + " ms) ran out before any target answered"
@@ -139,6 +140,7 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 	private GatewayException exhausted(RoutePlan plan, AttemptLog log) {
 		org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
 		headers.set(GatewayHeaders.ATTEMPTS, Integer.toString(log.attempts()));
+		headers.set(GatewayHeaders.ROUTING, log.routing());
 		if (log.noneSupported()) {
 			return new GatewayException(ErrorCode.UNSUPPORTED_BY_PROVIDER, "No target of route '" + plan.route()
 					+ "' can serve POST " + this.endpoint.path() + ": " + log.summary() + ".", "model", headers);
@@ -284,13 +286,14 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 				.doOnNext(answer -> {
 					long firstByte = System.nanoTime() - startNanos[0];
 					finished(target, startNanos, firstByte);
+					this.log.answered(target, answer.status(), firstByte);
 					DispatchFilter.this.metrics.upstreamAttempt(provider.id(), Integer.toString(answer.status()), firstByte);
 				})
 				.doOnCancel(() -> {
 					long started = startNanos[0];
 					if (finished(target, startNanos, -1)) {
 						// a hedge lost, the deadline passed or the client left while this attempt was in flight
-						this.log.cancelled(target);
+						this.log.cancelled(target, System.nanoTime() - started);
 						DispatchFilter.this.metrics.upstreamAttempt(provider.id(), "cancelled", System.nanoTime() - started);
 					}
 				})
@@ -320,10 +323,11 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 			}
 			String reason = FallbackPolicy.describe(failure);
 			UpstreamStatusException status = (failure instanceof UpstreamStatusException e) ? e : null;
-			this.log.failed(target, reason, (status != null) ? status.status() : 0,
-					(status != null) ? status.retryAfter() : null);
 			String kind = FallbackPolicy.kind(failure);
-			DispatchFilter.this.metrics.upstreamAttempt(provider, kind, System.nanoTime() - startNanos);
+			long nanos = System.nanoTime() - startNanos;
+			this.log.failed(target, reason, kind, (status != null) ? status.status() : 0,
+					(status != null) ? status.retryAfter() : null, nanos);
+			DispatchFilter.this.metrics.upstreamAttempt(provider, kind, nanos);
 			DispatchFilter.this.metrics.fallback(this.plan.route(), provider, kind);
 			if (logger.isInfoEnabled()) {
 				logger.info("request_id=" + this.requestId + " route=" + this.plan.route() + " provider=" + provider

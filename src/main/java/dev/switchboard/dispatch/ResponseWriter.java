@@ -61,6 +61,7 @@ final class ResponseWriter {
 		response.getHeaders().set(GatewayHeaders.PROVIDER, answer.target().provider().id());
 		response.getHeaders().set(GatewayHeaders.MODEL, answer.target().model());
 		response.getHeaders().set(GatewayHeaders.ATTEMPTS, Integer.toString(log.attempts()));
+		response.getHeaders().set(GatewayHeaders.ROUTING, log.routing());
 		DataBufferFactory factory = response.bufferFactory();
 		SseEventFramer framer = answer.framer();
 		if (framer == null) {
@@ -88,6 +89,7 @@ final class ResponseWriter {
 			headers.set(GatewayHeaders.MODEL, current.model());
 		}
 		headers.set(GatewayHeaders.ATTEMPTS, Integer.toString(log.attempts()));
+		headers.set(GatewayHeaders.ROUTING, log.routing());
 		long deadlineNanos = System.nanoTime() + remaining.toNanos();
 		Flux<ByteBuf> pings = Flux.interval(Duration.ZERO, keepAlive, EventLoopTimers.current())
 			.map(tick -> Unpooled.wrappedBuffer(PING))

@@ -21,8 +21,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Route {@code scripted-keep-alive} (scripted, keep-alive 300 ms) and {@code scripted-slow-start} (scripted then
- * secondary, keep-alive 300 ms): {@code : ping} comments in a started stream's silences, and before its first event,
+ * Route {@code scripted-keep-alive} (scripted, keep-alive 300 ms) and {@code scripted-slow-start} (scripted with
+ * a first-byte timeout of 5 s, then secondary; keep-alive 1 s): {@code : ping} comments in a started stream's silences, and before its first event,
  * where the first ping commits the response.
  */
 class KeepAliveIntegrationTests extends GatewayIntegrationTest {
@@ -72,9 +72,9 @@ class KeepAliveIntegrationTests extends GatewayIntegrationTest {
 	@Test
 	void pingsBeforeTheFirstEventCommitTheResponseWithTheCurrentTargetsHeaders() {
 		String first = OpenAiFixtures.chunkEvent("s-1", "slow start");
-		// 1 s to the first event: within scripted's 1.5 s first-byte timeout, over three keep-alive intervals
+		// 2.5 s to the first event: within the target's 5 s first-byte timeout, over two keep-alive intervals
 		SCRIPTED.respond((request, response) -> response.header("content-type", "text/event-stream")
-			.sendString(Flux.just(first, OpenAiFixtures.DONE_EVENT).delaySequence(Duration.ofSeconds(1))));
+			.sendString(Flux.just(first, OpenAiFixtures.DONE_EVENT).delaySequence(Duration.ofMillis(2500))));
 
 		Streamed streamed = this.sse.post("/v1/chat/completions", streamBody("scripted-slow-start"))
 			.block(Duration.ofSeconds(20));
@@ -85,14 +85,14 @@ class KeepAliveIntegrationTests extends GatewayIntegrationTest {
 		List<String> texts = streamed.chunks().stream().map(Chunk::text).toList();
 		assertThat(texts.get(0)).as("the first ping goes out after one interval, before any event")
 			.isEqualTo(": ping\n\n");
-		assertThat(streamed.arrivalMillis(0)).isBetween(250L, 900L);
+		assertThat(streamed.arrivalMillis(0)).isBetween(900L, 2400L);
 		assertThat(streamed.body()).as("pings, then the stream as it came")
 			.matches("(: ping\n\n){2,}" + java.util.regex.Pattern.quote(first + OpenAiFixtures.DONE_EVENT));
 	}
 
 	@Test
 	void afterAnEarlyPingAFailedAttemptIsAnInBandErrorAndNoOtherTargetIsTried() {
-		SCRIPTED.respond((request, response) -> Mono.delay(Duration.ofMillis(800)).then(response.status(503).send()));
+		SCRIPTED.respond((request, response) -> Mono.delay(Duration.ofMillis(1600)).then(response.status(503).send()));
 
 		Streamed streamed = this.sse.post("/v1/chat/completions", streamBody("scripted-slow-start"))
 			.block(Duration.ofSeconds(20));
