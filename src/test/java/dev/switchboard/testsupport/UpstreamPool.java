@@ -28,4 +28,25 @@ public final class UpstreamPool {
 		assertThat(active.value()).as("upstream connections to " + address + " still acquired from the pool").isZero();
 	}
 
+
+	/** Waits up to 5 s for the pool to hold no upstream connection at all as in use. */
+	public static void assertNoConnectionInUse() throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		double active = activeConnections();
+		while (active > 0 && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+			active = activeConnections();
+		}
+		assertThat(active).as("upstream connections still acquired from the pool after the test").isZero();
+	}
+
+	private static double activeConnections() {
+		return Metrics.globalRegistry.find("reactor.netty.connection.provider.active.connections")
+			.tag("name", "switchboard-upstream")
+			.gauges()
+			.stream()
+			.mapToDouble(Gauge::value)
+			.sum();
+	}
+
 }
