@@ -4,8 +4,8 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * The adapter of a provider type whose wire format the gateway does not translate to yet (anthropic and gemini, for
- * OpenAI-format clients). Configuration accepts such providers; every request that would need them skips the target
+ * The adapter of a provider type whose wire format the gateway does not translate to yet (gemini: it has no codec in
+ * {@code dev.switchboard.translate}). Configuration accepts such providers; every request that would need them skips the target
  * with a reason, so a route falls back to a target it can use and a route with none gets a clear 400.
  */
 public final class UntranslatedAdapter implements ProviderAdapter {

@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Answers of tens of MiB go through whole and with bounded memory, JSON or stream, declared length or chunked; and
- * a client that stops reading stops the upstream read instead of making the gateway buffer the answer.
+ * a client that stops reading stops the upstream read instead of making the gateway buffer the answer. Route
+ * {@code scripted-patient}: the scripted upstream with a 10 s idle timeout.
  */
 class LargeResponseIntegrationTests extends GatewayIntegrationTest {
 
@@ -51,9 +52,10 @@ class LargeResponseIntegrationTests extends GatewayIntegrationTest {
 		SCRIPTED.respond((request, response) -> response.header("content-type", "text/event-stream")
 			.sendString(Flux.range(0, events).map(i -> event).concatWithValues(OpenAiFixtures.DONE_EVENT)));
 
-		Received received = fetch(streamBody("scripted"));
+		Received received = fetch(streamBody("scripted-patient"));
 
-		assertThat(received.bytes).isEqualTo((long) events * event.length() + OpenAiFixtures.DONE_EVENT.length());
+		assertThat(received.bytes).as("ending with: " + received.tail)
+			.isEqualTo((long) events * event.length() + OpenAiFixtures.DONE_EVENT.length());
 		assertThat(received.tail).endsWith(OpenAiFixtures.DONE_EVENT);
 		UpstreamPool.assertNoConnectionInUse(SCRIPTED.baseUrl());
 	}
@@ -70,7 +72,7 @@ class LargeResponseIntegrationTests extends GatewayIntegrationTest {
 				.set("content-type", "application/json"))
 			.post()
 			.uri("/v1/chat/completions")
-			.send(ByteBufFlux.fromString(Mono.just(streamBody("scripted"))))
+			.send(ByteBufFlux.fromString(Mono.just(streamBody("scripted-patient"))))
 			.responseConnection((response, c) -> {
 				// read nothing: the client's socket buffer fills, then the gateway's, then the upstream's
 				c.channel().config().setAutoRead(false);
@@ -107,7 +109,7 @@ class LargeResponseIntegrationTests extends GatewayIntegrationTest {
 					Flux.range(0, CHUNKS).map(i -> Unpooled.wrappedBuffer(chunk)), Mono.fromSupplier(() -> ascii(tail))));
 		});
 
-		Received received = fetch(chatBody("scripted"));
+		Received received = fetch(chatBody("scripted-patient"));
 
 		assertThat(received.status).isEqualTo(200);
 		assertThat(received.bytes).isEqualTo(length);
