@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.route.RouteLocator;
@@ -58,15 +57,31 @@ public class SwitchboardConfiguration {
 	}
 
 	@Bean
+	GeneratedKey generatedGatewayKey() {
+		return new GeneratedKey(generateKey());
+	}
+
+	@Bean
 	RuntimeConfigHolder runtimeConfigHolder(RuntimeConfigCompiler compiler, SwitchboardProperties properties,
-			ConfigurableEnvironment environment) {
-		String generatedKey = generateKey();
-		RuntimeConfig config = compiler.compile(properties, environment, generatedKey);
+			ConfigurableEnvironment environment, GeneratedKey generatedKey) {
+		RuntimeConfig config = compiler.compile(properties, environment, generatedKey.value());
 		if (properties.getAuth().getKeys().isEmpty()) {
 			logger.warn("No gateway keys are configured (switchboard.auth.keys), so one was generated for this run: "
-					+ generatedKey + " . Configure your own keys before exposing the gateway.");
+					+ generatedKey.value() + " . Configure your own keys before exposing the gateway.");
 		}
 		return new RuntimeConfigHolder(config);
+	}
+
+	@Bean
+	ConfigReloader configReloader(RuntimeConfigHolder holder, RuntimeConfigCompiler compiler,
+			ConfigurableEnvironment environment, GeneratedKey generatedKey, GatewayMetrics metrics,
+			SwitchboardProperties properties) {
+		return new ConfigReloader(holder, compiler, environment, generatedKey, metrics, properties.getReload());
+	}
+
+	@Bean
+	ReloadEndpoint reloadEndpoint(ConfigReloader reloader) {
+		return new ReloadEndpoint(reloader);
 	}
 
 	@Bean
@@ -90,7 +105,6 @@ public class SwitchboardConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnProperty(prefix = SwitchboardProperties.PREFIX, name = "protect-actuator", havingValue = "true")
 	ActuatorKeyFilter actuatorKeyFilter(RuntimeConfigHolder configs) {
 		return new ActuatorKeyFilter(configs);
 	}

@@ -34,6 +34,9 @@ public class GatewayMetrics {
 	/** Same-target retries; tags route, provider. */
 	public static final String RETRIES = "switchboard.retries";
 
+	/** Configuration reloads; tags outcome (success, failure), trigger (file, endpoint). */
+	public static final String CONFIG_RELOADS = "switchboard.config.reloads";
+
 	static final int MAX_MODELS_PER_PROVIDER = 50;
 
 	private final MeterRegistry registry;
@@ -106,6 +109,26 @@ public class GatewayMetrics {
 				.tag("reason", t.reason)
 				.register(this.registry))
 			.increment();
+	}
+
+	/** Registers the reload counters at zero, so that an alert on failures has a series to watch from the start. */
+	public void registerConfigReloads(java.util.List<String> triggers) {
+		for (String trigger : triggers) {
+			configReloadCounter(trigger, true);
+			configReloadCounter(trigger, false);
+		}
+	}
+
+	public void configReload(String trigger, boolean success) {
+		configReloadCounter(trigger, success).increment();
+	}
+
+	private Counter configReloadCounter(String trigger, boolean success) {
+		return Counter.builder(CONFIG_RELOADS)
+			.description("Configuration reloads; a failure left the previous configuration in force")
+			.tag("outcome", success ? "success" : "failure")
+			.tag("trigger", trigger)
+			.register(this.registry);
 	}
 
 	private String boundedModel(String provider, String model) {
