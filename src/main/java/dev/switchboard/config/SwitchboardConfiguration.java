@@ -6,14 +6,18 @@ import java.util.Base64;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.http.HttpMethod;
@@ -23,7 +27,10 @@ import dev.switchboard.auth.AuthFilter;
 import dev.switchboard.body.JsonBodyFilter;
 import dev.switchboard.dispatch.DispatchFilter;
 import dev.switchboard.observability.GatewayMetrics;
+import dev.switchboard.observability.GatewayTracing;
 import dev.switchboard.observability.RequestMetricsFilter;
+import dev.switchboard.observability.TracingEnabledCondition;
+import dev.switchboard.provider.AdapterDecorator;
 import dev.switchboard.provider.Endpoint;
 import dev.switchboard.provider.http.UpstreamHttpClient;
 import dev.switchboard.routing.ModelResolutionFilter;
@@ -52,8 +59,16 @@ public class SwitchboardConfiguration {
 	}
 
 	@Bean
-	RuntimeConfigCompiler runtimeConfigCompiler(CircuitBreakerRegistry breakers, UpstreamHttpClient httpClient) {
-		return new RuntimeConfigCompiler(breakers, httpClient);
+	RuntimeConfigCompiler runtimeConfigCompiler(CircuitBreakerRegistry breakers, UpstreamHttpClient httpClient,
+			ObjectProvider<GatewayTracing> tracing) {
+		GatewayTracing spans = tracing.getIfAvailable();
+		return new RuntimeConfigCompiler(breakers, httpClient, (spans != null) ? spans : AdapterDecorator.NONE);
+	}
+
+	@Bean
+	@Conditional(TracingEnabledCondition.class)
+	GatewayTracing gatewayTracing(Tracer tracer, Propagator propagator) {
+		return new GatewayTracing(tracer, propagator);
 	}
 
 	@Bean
@@ -95,8 +110,9 @@ public class SwitchboardConfiguration {
 	}
 
 	@Bean
-	RequestMetricsFilter requestMetricsFilter(GatewayMetrics metrics) {
-		return new RequestMetricsFilter(metrics);
+	RequestMetricsFilter requestMetricsFilter(GatewayMetrics metrics, RuntimeConfigHolder configs,
+			ObjectProvider<GatewayTracing> tracing) {
+		return new RequestMetricsFilter(metrics, configs, tracing.getIfAvailable());
 	}
 
 	@Bean

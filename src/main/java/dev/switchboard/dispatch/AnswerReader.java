@@ -19,6 +19,7 @@ import dev.switchboard.streaming.SseEventFramer;
 import dev.switchboard.streaming.StreamEnd;
 import dev.switchboard.support.EventLoopTimers;
 import dev.switchboard.support.Json;
+import dev.switchboard.support.TokenUsage;
 
 /**
  * Decides what an upstream response is before anything reaches the client: a failed attempt (fallback status,
@@ -76,10 +77,13 @@ final class AnswerReader {
 				return Mono.error(new InvalidAnswerException("answer larger than " + MAX_CHECKED_BYTES + " bytes"));
 			}
 			byte[] body = collector.bytes();
-			if (status != 204 && !Json.isValid(body)) {
+			// one scan checks the JSON and reads its usage
+			TokenUsage usage = (status == 204) ? TokenUsage.UNKNOWN : Json.usageIfValid(body);
+			if (usage == null) {
 				return Mono.error(new InvalidAnswerException("HTTP " + status + " with a body that is not JSON"));
 			}
-			return Mono.just(whole(target, response, body));
+			return Mono.just(new Answer(target, status, response.headers(), Flux.just(Unpooled.wrappedBuffer(body)), null,
+					usage));
 		});
 	}
 
