@@ -49,6 +49,9 @@ public class GatewayTracing implements AdapterDecorator {
 	public GatewayTracing(Tracer tracer, Propagator propagator) {
 		this.tracer = tracer;
 		this.propagator = propagator;
+		// OpenTelemetry finds its context storage through a ServiceLoader the first time a context is asked for:
+		// reading jar files, which must happen here at start-up and not on the first request's event loop
+		tracer.currentSpan();
 	}
 
 	/** Starts the span of one request, a child of the client's trace when it sent a {@code traceparent}. */
