@@ -5,23 +5,33 @@ import java.nio.charset.StandardCharsets;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
+import dev.switchboard.config.RuntimeConfig;
 import dev.switchboard.config.RuntimeConfigHolder;
 
 /**
- * With {@code switchboard.protect-actuator=true}, actuator endpoints other than health answer only to a valid
- * gateway key. Health stays open for Kubernetes probes and load balancers.
+ * Guards the actuator endpoints. Health stays open for Kubernetes probes and load balancers. Reads (GET) of the other
+ * endpoints are open, or need a valid gateway key with {@code switchboard.protect-actuator: true}. Writes (any other
+ * method, such as {@code POST /actuator/reload}) always need a gateway key with {@code admin: true}: 401 without a
+ * valid key, 403 with a key that is not an admin key.
+ * <p>
+ * Keys and {@code protect-actuator} come from the current configuration snapshot, so a reload changes them too.
  */
 public class ActuatorKeyFilter implements WebFilter, Ordered {
 
 	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 20;
 
-	private static final byte[] BODY = "{\"error\":\"a gateway key is required\"}".getBytes(StandardCharsets.UTF_8);
+	private static final byte[] KEY_REQUIRED = "{\"error\":\"a gateway key is required\"}"
+		.getBytes(StandardCharsets.UTF_8);
+
+	private static final byte[] ADMIN_REQUIRED = "{\"error\":\"an admin gateway key is required\"}"
+		.getBytes(StandardCharsets.UTF_8);
 
 	private final RuntimeConfigHolder configs;
 
@@ -35,13 +45,28 @@ public class ActuatorKeyFilter implements WebFilter, Ordered {
 		if (!path.startsWith("/actuator") || path.startsWith("/actuator/health")) {
 			return chain.filter(exchange);
 		}
-		String presented = AuthFilter.presentedKey(exchange.getRequest().getHeaders());
-		if (presented != null && this.configs.current().keys().find(presented) != null) {
+		HttpMethod method = exchange.getRequest().getMethod();
+		boolean read = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)
+				|| HttpMethod.OPTIONS.equals(method);
+		RuntimeConfig config = this.configs.current();
+		if (read && !config.protectActuator()) {
 			return chain.filter(exchange);
 		}
-		exchange.getResponse().setStatusCode(HttpStatus.UNAUTHORIZED);
+		String presented = AuthFilter.presentedKey(exchange.getRequest().getHeaders());
+		GatewayKey key = (presented != null) ? config.keys().find(presented) : null;
+		if (key == null) {
+			return reject(exchange, HttpStatus.UNAUTHORIZED, KEY_REQUIRED);
+		}
+		if (!read && !key.admin()) {
+			return reject(exchange, HttpStatus.FORBIDDEN, ADMIN_REQUIRED);
+		}
+		return chain.filter(exchange);
+	}
+
+	private static Mono<Void> reject(ServerWebExchange exchange, HttpStatus status, byte[] body) {
+		exchange.getResponse().setStatusCode(status);
 		exchange.getResponse().getHeaders().setContentType(MediaType.APPLICATION_JSON);
-		return exchange.getResponse().writeWith(Mono.fromSupplier(() -> exchange.getResponse().bufferFactory().wrap(BODY)));
+		return exchange.getResponse().writeWith(Mono.fromSupplier(() -> exchange.getResponse().bufferFactory().wrap(body)));
 	}
 
 	@Override

@@ -59,7 +59,29 @@ final class CircuitBreakerSettings {
 		if (settings.getSlowCallRateThreshold() != null) {
 			config.slowCallRateThreshold(settings.getSlowCallRateThreshold());
 		}
-		return registry.circuitBreaker(providerId, config.build());
+		CircuitBreakerConfig wanted = config.build();
+		CircuitBreaker existing = registry.find(providerId).orElse(null);
+		if (existing == null) {
+			return registry.circuitBreaker(providerId, wanted);
+		}
+		if (sameSettings(existing.getCircuitBreakerConfig(), wanted)) {
+			// a reload that leaves the settings alone keeps the breaker, and with it what it has learnt
+			return existing;
+		}
+		CircuitBreaker changed = CircuitBreaker.of(providerId, wanted);
+		registry.replace(providerId, changed);
+		return changed;
+	}
+
+	private static boolean sameSettings(CircuitBreakerConfig a, CircuitBreakerConfig b) {
+		return a.getFailureRateThreshold() == b.getFailureRateThreshold()
+				&& a.getMinimumNumberOfCalls() == b.getMinimumNumberOfCalls()
+				&& a.getSlidingWindowSize() == b.getSlidingWindowSize()
+				&& a.getSlidingWindowType() == b.getSlidingWindowType()
+				&& a.getPermittedNumberOfCallsInHalfOpenState() == b.getPermittedNumberOfCallsInHalfOpenState()
+				&& a.getSlowCallRateThreshold() == b.getSlowCallRateThreshold()
+				&& a.getSlowCallDurationThreshold().equals(b.getSlowCallDurationThreshold())
+				&& a.getWaitIntervalFunctionInOpenState().apply(1).equals(b.getWaitIntervalFunctionInOpenState().apply(1));
 	}
 
 	private static void percentage(String where, @Nullable Float value, List<String> problems) {

@@ -12,7 +12,7 @@ class InvalidConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<Invali
 	protected FailureAnalysis analyze(Throwable rootFailure, InvalidConfigurationException cause) {
 		return new FailureAnalysis(cause.getMessage(),
 				"Fix the switchboard.* settings listed above (application.yaml, extra config files or environment "
-						+ "variables) and start again. The README's configuration reference describes every key.",
+						+ "variables) and start again. docs/configuration.md describes every key.",
 				cause);
 	}
 

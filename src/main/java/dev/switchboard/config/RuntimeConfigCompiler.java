@@ -21,6 +21,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import dev.switchboard.auth.GatewayKey;
 import dev.switchboard.auth.KeyRegistry;
 import dev.switchboard.auth.ModelPolicy;
+import dev.switchboard.provider.AdapterDecorator;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.ProviderAdapter;
 import dev.switchboard.provider.ProviderType;
@@ -53,9 +54,20 @@ public final class RuntimeConfigCompiler {
 
 	private final MockAdapter mock = new MockAdapter();
 
+	private final AdapterDecorator decorator;
+
 	public RuntimeConfigCompiler(CircuitBreakerRegistry breakers, UpstreamHttpClient httpClient) {
+		this(breakers, httpClient, AdapterDecorator.NONE);
+	}
+
+	/**
+	 * @param decorator wraps each provider's adapter (tracing does); {@link AdapterDecorator#NONE} for none
+	 */
+	public RuntimeConfigCompiler(CircuitBreakerRegistry breakers, UpstreamHttpClient httpClient,
+			AdapterDecorator decorator) {
 		this.breakers = breakers;
 		this.httpClient = httpClient;
+		this.decorator = decorator;
 	}
 
 	/**
@@ -65,6 +77,19 @@ public final class RuntimeConfigCompiler {
 	 */
 	public RuntimeConfig compile(SwitchboardProperties properties, ConfigurableEnvironment environment,
 			String generatedKey) {
+		return compile(properties, environment, generatedKey, null);
+	}
+
+	/**
+	 * Compiles {@code properties} to replace {@code previous}: the latency averages, in-flight counts and round-robin
+	 * positions of targets that stay the same (same route, provider and model) carry over. Circuit breakers carry
+	 * over anyway: there is one per provider id in the registry.
+	 * @param generatedKey the key to accept when none is configured
+	 * @param previous the snapshot in force, or {@code null} at start-up
+	 * @throws InvalidConfigurationException listing every problem found
+	 */
+	public RuntimeConfig compile(SwitchboardProperties properties, ConfigurableEnvironment environment,
+			String generatedKey, @Nullable RuntimeConfig previous) {
 		List<String> problems = new ArrayList<>();
 		UnresolvedPlaceholders.find(environment)
 			.forEach((variable, users) -> problems.add("environment variable " + variable + " is not set (needed by "
@@ -74,7 +99,8 @@ public final class RuntimeConfigCompiler {
 			providerSettings.putAll(WellKnownProviders.detect(environment, providerSettings));
 		}
 		Map<String, Provider> providers = providers(providerSettings, problems);
-		Map<String, RoutePlan> aliases = routes(properties.getRoutes(), providers, providerSettings.keySet(), problems);
+		Map<String, RoutePlan> aliases = routes(properties.getRoutes(), providers, providerSettings.keySet(), problems,
+				(previous != null) ? previous.routes().aliases() : Map.of());
 		KeyRegistry keys = keys(properties.getAuth().getKeys(), generatedKey, problems);
 		long maxRequestBytes = properties.getLimits().getMaxRequestBytes().toBytes();
 		if (maxRequestBytes <= 0) {
@@ -83,7 +109,8 @@ public final class RuntimeConfigCompiler {
 		if (!problems.isEmpty()) {
 			throw new InvalidConfigurationException(problems);
 		}
-		return new RuntimeConfig(keys, new RouteTable(aliases, providers), maxRequestBytes);
+		return new RuntimeConfig(keys, new RouteTable(aliases, providers), maxRequestBytes, properties.isProtectActuator(),
+				properties.isAccessLog());
 	}
 
 	private Map<String, Provider> providers(Map<String, SwitchboardProperties.Provider> settings, List<String> problems) {
@@ -117,7 +144,7 @@ public final class RuntimeConfigCompiler {
 			}
 			if (problems.size() == before && type != null) {
 				providers.put(id, new Provider(id, type, p.effectiveFirstByteTimeout(), p.getIdleTimeout(), List.copyOf(p.getModels()),
-						adapter(type, baseUrl, p),
+						this.decorator.decorate(id, type, adapter(type, baseUrl, p)),
 						CircuitBreakerSettings.breaker(this.breakers, id, p.getCircuitBreaker())));
 			}
 		});
@@ -163,7 +190,7 @@ public final class RuntimeConfigCompiler {
 	}
 
 	private static Map<String, RoutePlan> routes(List<SwitchboardProperties.Route> routes, Map<String, Provider> providers,
-			Set<String> configuredIds, List<String> problems) {
+			Set<String> configuredIds, List<String> problems, Map<String, RoutePlan> previous) {
 		Map<String, RoutePlan> aliases = new LinkedHashMap<>();
 		for (int i = 0; i < routes.size(); i++) {
 			SwitchboardProperties.Route route = routes.get(i);
@@ -184,6 +211,7 @@ public final class RuntimeConfigCompiler {
 				problems.add(where + ".targets: a route needs at least one target");
 			}
 			List<Target> targets = new ArrayList<>();
+			RoutePlan before = (alias != null) ? previous.get(alias) : null;
 			for (int t = 0; t < route.getTargets().size(); t++) {
 				SwitchboardProperties.Target target = route.getTargets().get(t);
 				String at = where + ".targets[" + t + "]";
@@ -207,7 +235,7 @@ public final class RuntimeConfigCompiler {
 					targets.add(new Target(provider, target.getModel(),
 							(target.getFirstByteTimeout() != null) ? target.getFirstByteTimeout() : provider.firstByteTimeout(),
 							(target.getIdleTimeout() != null) ? target.getIdleTimeout() : provider.idleTimeout(),
-							Math.max(1, target.getWeight()), new TargetStats(),
+							Math.max(1, target.getWeight()), stats(before, provider.id(), target.getModel()),
 							dropFields(at, target.getConflictResolution(), problems)));
 				}
 			}
@@ -229,17 +257,30 @@ public final class RuntimeConfigCompiler {
 			}
 			if (alias != null && !alias.isBlank() && !aliases.containsKey(alias)) {
 				aliases.put(alias, new RoutePlan(alias, List.copyOf(targets), route.getDeadline(), route.getRetries(),
-						(strategy != null) ? strategy : Strategy.FALLBACK, new java.util.concurrent.atomic.AtomicInteger(),
+						(strategy != null) ? strategy : Strategy.FALLBACK,
+						(before != null) ? before.counter() : new java.util.concurrent.atomic.AtomicInteger(),
 						route.getKeepAliveInterval(), hedge));
 			}
 		}
 		return aliases;
 	}
 
+	/** The stats of the same target in the route's previous plan, so a reload keeps what was measured. */
+	private static TargetStats stats(@Nullable RoutePlan before, String provider, String model) {
+		if (before != null) {
+			for (Target target : before.targets()) {
+				if (target.provider().id().equals(provider) && target.model().equals(model)) {
+					return target.stats();
+				}
+			}
+		}
+		return new TargetStats();
+	}
+
 	private static KeyRegistry keys(List<SwitchboardProperties.Key> keys, String generatedKey, List<String> problems) {
 		KeyRegistry.Builder registry = KeyRegistry.builder();
 		if (keys.isEmpty()) {
-			registry.add(KeyRegistry.sha256(generatedKey), new GatewayKey("generated", ModelPolicy.any()));
+			registry.add(KeyRegistry.sha256(generatedKey), new GatewayKey("generated", ModelPolicy.any(), true));
 			return registry.build();
 		}
 		Set<String> names = new HashSet<>();
@@ -271,7 +312,7 @@ public final class RuntimeConfigCompiler {
 				digest = HexFormat.of().parseHex(key.getKeySha256());
 			}
 			ModelPolicy models = (key.getModels() != null) ? ModelPolicy.of(key.getModels()) : ModelPolicy.any();
-			if (!registry.add(digest, new GatewayKey(name, models))) {
+			if (!registry.add(digest, new GatewayKey(name, models, key.isAdmin()))) {
 				problems.add(where + ": the same key is configured twice");
 			}
 		}

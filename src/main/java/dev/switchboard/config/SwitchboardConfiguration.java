@@ -6,15 +6,18 @@ import java.util.Base64;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.http.HttpMethod;
@@ -24,9 +27,12 @@ import dev.switchboard.auth.AuthFilter;
 import dev.switchboard.body.JsonBodyFilter;
 import dev.switchboard.dispatch.DispatchFilter;
 import dev.switchboard.observability.GatewayMetrics;
+import dev.switchboard.observability.GatewayTracing;
 import dev.switchboard.observability.ProvidersHealthIndicator;
 import dev.switchboard.observability.TargetsEndpoint;
 import dev.switchboard.observability.RequestMetricsFilter;
+import dev.switchboard.observability.TracingEnabledCondition;
+import dev.switchboard.provider.AdapterDecorator;
 import dev.switchboard.provider.Endpoint;
 import dev.switchboard.provider.http.UpstreamHttpClient;
 import dev.switchboard.routing.ModelResolutionFilter;
@@ -55,20 +61,44 @@ public class SwitchboardConfiguration {
 	}
 
 	@Bean
-	RuntimeConfigCompiler runtimeConfigCompiler(CircuitBreakerRegistry breakers, UpstreamHttpClient httpClient) {
-		return new RuntimeConfigCompiler(breakers, httpClient);
+	RuntimeConfigCompiler runtimeConfigCompiler(CircuitBreakerRegistry breakers, UpstreamHttpClient httpClient,
+			ObjectProvider<GatewayTracing> tracing) {
+		GatewayTracing spans = tracing.getIfAvailable();
+		return new RuntimeConfigCompiler(breakers, httpClient, (spans != null) ? spans : AdapterDecorator.NONE);
+	}
+
+	@Bean
+	@Conditional(TracingEnabledCondition.class)
+	GatewayTracing gatewayTracing(Tracer tracer, Propagator propagator) {
+		return new GatewayTracing(tracer, propagator);
+	}
+
+	@Bean
+	GeneratedKey generatedGatewayKey() {
+		return new GeneratedKey(generateKey());
 	}
 
 	@Bean
 	RuntimeConfigHolder runtimeConfigHolder(RuntimeConfigCompiler compiler, SwitchboardProperties properties,
-			ConfigurableEnvironment environment) {
-		String generatedKey = generateKey();
-		RuntimeConfig config = compiler.compile(properties, environment, generatedKey);
+			ConfigurableEnvironment environment, GeneratedKey generatedKey) {
+		RuntimeConfig config = compiler.compile(properties, environment, generatedKey.value());
 		if (properties.getAuth().getKeys().isEmpty()) {
 			logger.warn("No gateway keys are configured (switchboard.auth.keys), so one was generated for this run: "
-					+ generatedKey + " . Configure your own keys before exposing the gateway.");
+					+ generatedKey.value() + " . Configure your own keys before exposing the gateway.");
 		}
 		return new RuntimeConfigHolder(config);
+	}
+
+	@Bean
+	ConfigReloader configReloader(RuntimeConfigHolder holder, RuntimeConfigCompiler compiler,
+			ConfigurableEnvironment environment, GeneratedKey generatedKey, GatewayMetrics metrics,
+			SwitchboardProperties properties) {
+		return new ConfigReloader(holder, compiler, environment, generatedKey, metrics, properties.getReload());
+	}
+
+	@Bean
+	ReloadEndpoint reloadEndpoint(ConfigReloader reloader) {
+		return new ReloadEndpoint(reloader);
 	}
 
 	@Bean
@@ -92,8 +122,9 @@ public class SwitchboardConfiguration {
 	}
 
 	@Bean
-	RequestMetricsFilter requestMetricsFilter(GatewayMetrics metrics) {
-		return new RequestMetricsFilter(metrics);
+	RequestMetricsFilter requestMetricsFilter(GatewayMetrics metrics, RuntimeConfigHolder configs,
+			ObjectProvider<GatewayTracing> tracing) {
+		return new RequestMetricsFilter(metrics, configs, tracing.getIfAvailable());
 	}
 
 	@Bean
@@ -102,7 +133,6 @@ public class SwitchboardConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnProperty(prefix = SwitchboardProperties.PREFIX, name = "protect-actuator", havingValue = "true")
 	ActuatorKeyFilter actuatorKeyFilter(RuntimeConfigHolder configs) {
 		return new ActuatorKeyFilter(configs);
 	}

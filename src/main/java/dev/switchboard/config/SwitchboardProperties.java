@@ -37,8 +37,14 @@ public class SwitchboardProperties {
 	/** Whether to add providers for well-known API key variables (OPENAI_API_KEY, ...) that are set. */
 	private boolean wellKnownProviders = true;
 
-	/** Whether actuator endpoints other than health need a gateway key. */
+	/** Whether actuator endpoints other than health need a gateway key to read; writes always need an admin key. */
 	private boolean protectActuator = false;
+
+	/** Whether every request is logged at INFO on the dev.switchboard.access logger. */
+	private boolean accessLog = true;
+
+	/** Watching the configuration files for changes (read at start-up only). */
+	private Reload reload = new Reload();
 
 	public Auth getAuth() {
 		return this.auth;
@@ -88,6 +94,22 @@ public class SwitchboardProperties {
 		this.protectActuator = protectActuator;
 	}
 
+	public boolean isAccessLog() {
+		return this.accessLog;
+	}
+
+	public void setAccessLog(boolean accessLog) {
+		this.accessLog = accessLog;
+	}
+
+	public Reload getReload() {
+		return this.reload;
+	}
+
+	public void setReload(Reload reload) {
+		this.reload = reload;
+	}
+
 	public static class Auth {
 
 		/** Gateway keys; with none, one is generated at start-up and logged once. */
@@ -116,6 +138,17 @@ public class SwitchboardProperties {
 
 		/** Model names or globs ({@code *}) this key may use; absent means every model. */
 		private @Nullable List<String> models;
+
+		/** Whether this key may call actuator write operations, such as forcing a configuration reload. */
+		private boolean admin;
+
+		public boolean isAdmin() {
+			return this.admin;
+		}
+
+		public void setAdmin(boolean admin) {
+			this.admin = admin;
+		}
 
 		public @Nullable String getName() {
 			return this.name;
@@ -517,6 +550,32 @@ public class SwitchboardProperties {
 
 		public void setMaxRequestBytes(DataSize maxRequestBytes) {
 			this.maxRequestBytes = maxRequestBytes;
+		}
+
+	}
+
+	public static class Reload {
+
+		/** Whether the configuration files the gateway started with are watched and re-read when they change. */
+		private boolean watch = true;
+
+		/** How often the files are checked when the file system sends no change events (as on some mounts). */
+		private Duration interval = Duration.ofSeconds(2);
+
+		public boolean isWatch() {
+			return this.watch;
+		}
+
+		public void setWatch(boolean watch) {
+			this.watch = watch;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
 		}
 
 	}

@@ -9,6 +9,7 @@ import reactor.core.publisher.Flux;
 
 import dev.switchboard.routing.Target;
 import dev.switchboard.streaming.SseEventFramer;
+import dev.switchboard.support.TokenUsage;
 
 /**
  * The upstream answer chosen to go to the client: checked as far as it can be before the commit point (a JSON body
@@ -19,8 +20,16 @@ import dev.switchboard.streaming.SseEventFramer;
  * @param headers its headers
  * @param body the body: whole events for a stream, else the bytes as they come (subscribe once)
  * @param framer for a stream, the framer that cut it into events and knows whether it ended well; else {@code null}
+ * @param usage the tokens a JSON answer reported, read while it was checked; {@link TokenUsage#UNKNOWN} for streams
+ * and unchecked bodies
  */
-public record Answer(Target target, int status, HttpHeaders headers, Flux<ByteBuf> body, @Nullable SseEventFramer framer) {
+public record Answer(Target target, int status, HttpHeaders headers, Flux<ByteBuf> body, @Nullable SseEventFramer framer,
+		TokenUsage usage) {
+
+	/** An answer whose usage is not known. */
+	public Answer(Target target, int status, HttpHeaders headers, Flux<ByteBuf> body, @Nullable SseEventFramer framer) {
+		this(target, status, headers, body, framer, TokenUsage.UNKNOWN);
+	}
 
 	/**
 	 * Drops an answer that will never be written, closing its upstream connection. A stream's first event is

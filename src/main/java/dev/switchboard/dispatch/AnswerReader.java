@@ -23,6 +23,7 @@ import dev.switchboard.streaming.SseEventFramer;
 import dev.switchboard.streaming.StreamEnd;
 import dev.switchboard.support.EventLoopTimers;
 import dev.switchboard.support.Json;
+import dev.switchboard.support.TokenUsage;
 
 /**
  * Decides what an upstream response is before anything reaches the client: a failed attempt (fallback status,
@@ -104,10 +105,13 @@ final class AnswerReader {
 					head.forEach(collector::add);
 				}
 				byte[] body = collector.bytes();
-				if (status != 204 && !Json.isValid(body)) {
+				// one scan checks the JSON and reads its usage
+				TokenUsage usage = (status == 204) ? TokenUsage.UNKNOWN : Json.usageIfValid(body);
+				if (usage == null) {
 					return Mono.error(new InvalidAnswerException("HTTP " + status + " with a body that is not JSON"));
 				}
-				return Mono.just(whole(target, response, body));
+				return Mono.just(new Answer(target, status, response.headers(), Flux.just(Unpooled.wrappedBuffer(body)),
+						null, usage));
 			}, false)
 			.singleOrEmpty();
 	}

@@ -1,5 +1,6 @@
 package dev.switchboard.observability;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -8,6 +9,9 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
+
+import dev.switchboard.support.TokenUsage;
 
 /**
  * The gateway's own meters. Meters are looked up once per tag combination and kept, so recording on the request
@@ -37,7 +41,34 @@ public class GatewayMetrics {
 	/** Hedged requests: each hedge started, then who won; tags route, provider (the target hedged), outcome. */
 	public static final String HEDGES = "switchboard.hedges";
 
+	/** Configuration reloads; tags outcome (success, failure), trigger (file, endpoint). */
+	public static final String CONFIG_RELOADS = "switchboard.config.reloads";
+
+	/**
+	 * OpenTelemetry GenAI convention: duration of each request that reached a model, in seconds; tags
+	 * gen_ai.operation.name, gen_ai.provider.name, gen_ai.request.model, error.type ({@code none} on success).
+	 */
+	public static final String GEN_AI_OPERATION_DURATION = "gen_ai.client.operation.duration";
+
+	/**
+	 * OpenTelemetry GenAI convention: tokens per request where the answer reported them; tags as the duration, with
+	 * gen_ai.token.type (input, output) in place of error.type.
+	 */
+	public static final String GEN_AI_TOKEN_USAGE = "gen_ai.client.token.usage";
+
+	/** Bucket bounds of the GenAI duration histogram, in seconds, as the convention advises. */
+	private static final double[] DURATION_BUCKETS = { 0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24,
+			20.48, 40.96, 81.92 };
+
+	/** Bucket bounds of the GenAI token histogram, as the convention advises. */
+	private static final double[] TOKEN_BUCKETS = { 1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576,
+			4194304, 16777216, 67108864 };
+
 	static final int MAX_MODELS_PER_PROVIDER = 50;
+
+	private final ConcurrentMap<GenAiTags, Timer> genAiDurations = new ConcurrentHashMap<>();
+
+	private final ConcurrentMap<GenAiTags, io.micrometer.core.instrument.DistributionSummary> genAiTokens = new ConcurrentHashMap<>();
 
 	private final MeterRegistry registry;
 
@@ -80,6 +111,54 @@ public class GatewayMetrics {
 					.register(this.registry))
 				.record(upstreamAttempts);
 		}
+	}
+
+	/**
+	 * Records a request as a GenAI operation: its duration, and its tokens when the answer reported them.
+	 * @param model the model sent upstream (bounded per provider like the {@code model} tag)
+	 * @param errorType the failure, or {@code null}
+	 */
+	public void genAiOperation(String operation, String providerName, String model, @Nullable String errorType,
+			long nanos, TokenUsage usage) {
+		String bounded = boundedModel(providerName, model);
+		this.genAiDurations
+			.computeIfAbsent(new GenAiTags(operation, providerName, bounded, (errorType != null) ? errorType : "none"),
+					t -> Timer.builder(GEN_AI_OPERATION_DURATION)
+						.description("GenAI operation duration")
+						.tag(GenAiConventions.OPERATION_NAME, t.operation)
+						.tag(GenAiConventions.PROVIDER_NAME, t.provider)
+						.tag(GenAiConventions.REQUEST_MODEL, t.model)
+						.tag(GenAiConventions.ERROR_TYPE, t.last)
+						.serviceLevelObjectives(durations())
+						.register(this.registry))
+			.record(nanos, TimeUnit.NANOSECONDS);
+		if (usage.inputTokens() >= 0) {
+			tokens(operation, providerName, bounded, "input").record(usage.inputTokens());
+		}
+		if (usage.outputTokens() >= 0) {
+			tokens(operation, providerName, bounded, "output").record(usage.outputTokens());
+		}
+	}
+
+	private io.micrometer.core.instrument.DistributionSummary tokens(String operation, String provider, String model,
+			String type) {
+		return this.genAiTokens.computeIfAbsent(new GenAiTags(operation, provider, model, type),
+				t -> io.micrometer.core.instrument.DistributionSummary.builder(GEN_AI_TOKEN_USAGE)
+					.description("Measures number of input and output tokens used")
+					.tag(GenAiConventions.OPERATION_NAME, t.operation)
+					.tag(GenAiConventions.PROVIDER_NAME, t.provider)
+					.tag(GenAiConventions.REQUEST_MODEL, t.model)
+					.tag(GenAiConventions.TOKEN_TYPE, t.last)
+					.serviceLevelObjectives(TOKEN_BUCKETS)
+					.register(this.registry));
+	}
+
+	private static Duration[] durations() {
+		Duration[] buckets = new Duration[DURATION_BUCKETS.length];
+		for (int i = 0; i < buckets.length; i++) {
+			buckets[i] = Duration.ofNanos((long) (DURATION_BUCKETS[i] * 1e9));
+		}
+		return buckets;
 	}
 
 	public void upstreamAttempt(String provider, String outcome, long nanos) {
@@ -128,6 +207,26 @@ public class GatewayMetrics {
 			.increment();
 	}
 
+	/** Registers the reload counters at zero, so that an alert on failures has a series to watch from the start. */
+	public void registerConfigReloads(java.util.List<String> triggers) {
+		for (String trigger : triggers) {
+			configReloadCounter(trigger, true);
+			configReloadCounter(trigger, false);
+		}
+	}
+
+	public void configReload(String trigger, boolean success) {
+		configReloadCounter(trigger, success).increment();
+	}
+
+	private Counter configReloadCounter(String trigger, boolean success) {
+		return Counter.builder(CONFIG_RELOADS)
+			.description("Configuration reloads; a failure left the previous configuration in force")
+			.tag("outcome", success ? "success" : "failure")
+			.tag("trigger", trigger)
+			.register(this.registry);
+	}
+
 	private String boundedModel(String provider, String model) {
 		Set<String> seen = this.modelsByProvider.computeIfAbsent(provider, p -> ConcurrentHashMap.newKeySet());
 		if (seen.contains(model)) {
@@ -141,6 +240,10 @@ public class GatewayMetrics {
 	}
 
 	private record RequestTags(String route, String provider, String model, int status, String outcome) {
+	}
+
+	/** GenAI meter tags; {@code last} is error.type or gen_ai.token.type. */
+	private record GenAiTags(String operation, String provider, String model, String last) {
 	}
 
 	private record AttemptTags(String provider, String outcome) {

@@ -64,6 +64,65 @@ public final class Json {
 		}
 	}
 
+	/**
+	 * Checks a JSON answer and reads its token usage in the same streaming scan that {@link #isValid} makes: the
+	 * top-level {@code usage} object's {@code prompt_tokens} / {@code input_tokens} and {@code completion_tokens} /
+	 * {@code output_tokens} (OpenAI chat and embeddings, the Responses API, Anthropic). No tree is built and nothing
+	 * else is read.
+	 * @return {@code null} when {@code bytes} are not one complete, well-formed JSON value; else the usage, or
+	 * {@link TokenUsage#UNKNOWN}
+	 */
+	public static @Nullable TokenUsage usageIfValid(byte[] bytes) {
+		try (tools.jackson.core.JsonParser parser = parser(bytes)) {
+			tools.jackson.core.JsonToken first = parser.nextToken();
+			if (first == null) {
+				return null;
+			}
+			TokenUsage usage = TokenUsage.UNKNOWN;
+			if (first == tools.jackson.core.JsonToken.START_OBJECT) {
+				while (parser.nextToken() == tools.jackson.core.JsonToken.PROPERTY_NAME) {
+					String name = parser.currentName();
+					tools.jackson.core.JsonToken value = parser.nextToken();
+					if ("usage".equals(name) && value == tools.jackson.core.JsonToken.START_OBJECT) {
+						usage = usage(parser);
+					}
+					else {
+						parser.skipChildren();
+					}
+				}
+			}
+			else {
+				parser.skipChildren();
+			}
+			return (parser.nextToken() == null) ? usage : null;
+		}
+		catch (tools.jackson.core.JacksonException ex) {
+			return null;
+		}
+	}
+
+	/** Reads a {@code usage} object, the parser on its start; leaves the parser on its end. */
+	private static TokenUsage usage(tools.jackson.core.JsonParser parser) {
+		long input = -1;
+		long output = -1;
+		while (parser.nextToken() == tools.jackson.core.JsonToken.PROPERTY_NAME) {
+			String name = parser.currentName();
+			tools.jackson.core.JsonToken value = parser.nextToken();
+			if (value == tools.jackson.core.JsonToken.VALUE_NUMBER_INT) {
+				switch (name) {
+					case "prompt_tokens", "input_tokens" -> input = parser.getLongValue();
+					case "completion_tokens", "output_tokens" -> output = parser.getLongValue();
+					default -> {
+					}
+				}
+			}
+			else {
+				parser.skipChildren();
+			}
+		}
+		return new TokenUsage(input, output);
+	}
+
 	/** The quoted, escaped JSON form of {@code value}. */
 	public static String quote(String value) {
 		return appendString(new StringBuilder(value.length() + 8), value).toString();

@@ -289,15 +289,87 @@ class RuntimeConfigCompilerTests {
 		assertThat(breaker.getFailureRateThreshold()).as("resilience4j's default").isEqualTo(50f);
 	}
 
+	@Test
+	void aRecompiledTargetKeepsItsStatsAndAChangedOneStartsAfresh() {
+		set("switchboard.providers.local.type", "mock");
+		set("switchboard.routes[0].model", "fast");
+		set("switchboard.routes[0].strategy", "round-robin");
+		set("switchboard.routes[0].targets[0].provider", "local");
+		set("switchboard.routes[0].targets[0].model", "kept");
+		set("switchboard.routes[0].targets[1].provider", "local");
+		set("switchboard.routes[0].targets[1].model", "dropped");
+		RuntimeConfig before = compile();
+		before.routes().resolve("fast").targets().get(0).stats().finished(5_000_000);
+		before.routes().resolve("fast").counter().set(7);
+		set("switchboard.routes[0].targets[1].model", "added");
+
+		RuntimeConfig after = this.compiler.compile(bind(), this.environment, GENERATED, before);
+
+		RoutePlan fast = after.routes().resolve("fast");
+		assertThat(fast.targets().get(0).stats()).as("same route, provider and model: what was measured carries over")
+			.isSameAs(before.routes().resolve("fast").targets().get(0).stats());
+		assertThat(fast.targets().get(1).stats()).as("a new target is measured afresh")
+			.isNotSameAs(before.routes().resolve("fast").targets().get(1).stats());
+		assertThat(fast.counter().get()).as("round-robin goes on where it was").isEqualTo(7);
+		assertThat(after.routes().providers().get("local").circuitBreaker())
+			.as("one breaker per provider id, so its state carries over")
+			.isSameAs(before.routes().providers().get("local").circuitBreaker());
+	}
+
+	@Test
+	void aReloadKeepsABreakerWhoseSettingsAreUnchangedAndReplacesOneWhoseSettingsChanged() {
+		set("switchboard.providers.up.type", "mock");
+		set("switchboard.providers.up.circuit-breaker.minimum-calls", "5");
+		RuntimeConfig first = compile();
+		RuntimeConfig same = this.compiler.compile(bind(), this.environment, GENERATED, first);
+		set("switchboard.providers.up.circuit-breaker.minimum-calls", "7");
+
+		RuntimeConfig changed = this.compiler.compile(bind(), this.environment, GENERATED, same);
+
+		assertThat(same.routes().providers().get("up").circuitBreaker())
+			.isSameAs(first.routes().providers().get("up").circuitBreaker());
+		assertThat(changed.routes().providers().get("up").circuitBreaker().getCircuitBreakerConfig().getMinimumNumberOfCalls())
+			.isEqualTo(7);
+	}
+
+	@Test
+	void adminKeysAndTheSnapshotSwitches() {
+		set("switchboard.auth.keys[0].name", "ops");
+		set("switchboard.auth.keys[0].key", "sk-ops-0123456789");
+		set("switchboard.auth.keys[0].admin", "true");
+		set("switchboard.auth.keys[1].name", "user");
+		set("switchboard.auth.keys[1].key", "sk-user-0123456789");
+		set("switchboard.protect-actuator", "true");
+		set("switchboard.access-log", "false");
+
+		RuntimeConfig config = compile();
+
+		assertThat(config.keys().find("sk-ops-0123456789").admin()).isTrue();
+		assertThat(config.keys().find("sk-user-0123456789").admin()).as("not an admin unless said so").isFalse();
+		assertThat(config.protectActuator()).isTrue();
+		assertThat(config.accessLog()).isFalse();
+	}
+
+	@Test
+	void theGeneratedKeyIsAnAdminKey() {
+		RuntimeConfig config = compile();
+
+		assertThat(config.keys().find(GENERATED).admin()).as("whoever read it from the log runs this gateway").isTrue();
+		assertThat(config.accessLog()).as("the access log is on by default").isTrue();
+	}
+
 	private void set(String name, String value) {
 		this.environment.setProperty(name, value);
 	}
 
 	private RuntimeConfig compile() {
-		SwitchboardProperties properties = Binder.get(this.environment)
+		return this.compiler.compile(bind(), this.environment, GENERATED);
+	}
+
+	private SwitchboardProperties bind() {
+		return Binder.get(this.environment)
 			.bind(SwitchboardProperties.PREFIX, SwitchboardProperties.class)
 			.orElseGet(SwitchboardProperties::new);
-		return this.compiler.compile(properties, this.environment, GENERATED);
 	}
 
 	private List<String> problems() {

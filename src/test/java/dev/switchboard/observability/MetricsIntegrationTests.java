@@ -90,6 +90,51 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	@Test
+	void recordsAJsonAnswerAsAGenAiOperationWithTheTokensItReported() {
+		PRIMARY.stubFor(post(CHAT).willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "application/json")
+			.withBody(OpenAiFixtures.completion("gpt-4.1", "Hi"))));
+		long before = genAiDurations("gpt-4.1", "none");
+		double inputBefore = tokens("gpt-4.1", "input");
+		double outputBefore = tokens("gpt-4.1", "output");
+
+		chat(TEAM_A_KEY, "primary/gpt-4.1");
+
+		eventually(() -> assertThat(genAiDurations("gpt-4.1", "none")).isEqualTo(before + 1));
+		assertThat(tokens("gpt-4.1", "input")).as("prompt_tokens of the answer's usage").isEqualTo(inputBefore + 5);
+		assertThat(tokens("gpt-4.1", "output")).as("completion_tokens of the answer's usage")
+			.isEqualTo(outputBefore + 2);
+		String scrape = scrape();
+		assertThat(scrapedCount(scrape, "gen_ai_client_operation_duration_seconds_count",
+				Map.of("gen_ai_operation_name", "chat", "gen_ai_provider_name", "openai", "gen_ai_request_model",
+						"gpt-4.1", "error_type", "none")))
+			.as("in the Prometheus scrape under the convention's names")
+			.isEqualTo(before + 1);
+		assertThat(scrape).contains("gen_ai_client_operation_duration_seconds_bucket{")
+			.contains("gen_ai_client_token_usage_count{")
+			.contains("le=\"81.92\"");
+	}
+
+	@Test
+	void recordsAFailedGenAiOperationWithItsErrorTypeAndNoTokens() {
+		PRIMARY.stubFor(post(CHAT).willReturn(aResponse().withStatus(500)));
+		SECONDARY.stubFor(post(CHAT).willReturn(aResponse().withStatus(500)));
+		long before = genAiDurations("gpt-4o-mini", "502");
+
+		chat(TEAM_A_KEY, "fast");
+
+		eventually(() -> assertThat(genAiDurations("gpt-4o-mini", "502")).isEqualTo(before + 1));
+	}
+
+	@Test
+	void countsConfigurationReloadsFromZero() {
+		assertThat(this.meterRegistry.get(GatewayMetrics.CONFIG_RELOADS).tag("outcome", "failure").counters())
+			.as("registered at start-up, so an alert on failures has a series from the start")
+			.isNotEmpty();
+		assertThat(scrape()).contains("switchboard_config_reloads_total{outcome=\"failure\",trigger=\"file\"}");
+	}
+
+	@Test
 	void recordsAFailedRequestAndItsFallbacks() {
 		PRIMARY.stubFor(post(CHAT).willReturn(aResponse().withStatus(500)));
 		SECONDARY.stubFor(post(CHAT).willReturn(aResponse().withStatus(503)));
@@ -159,6 +204,20 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 			.tag("status", status)
 			.tag("outcome", outcome);
 		return (search.timer() != null) ? search.timer().count() : 0;
+	}
+
+	private long genAiDurations(String model, String errorType) {
+		Search search = this.meterRegistry.find(GatewayMetrics.GEN_AI_OPERATION_DURATION)
+			.tag(GenAiConventions.REQUEST_MODEL, model)
+			.tag(GenAiConventions.ERROR_TYPE, errorType);
+		return (search.timer() != null) ? search.timer().count() : 0;
+	}
+
+	private double tokens(String model, String type) {
+		Search search = this.meterRegistry.find(GatewayMetrics.GEN_AI_TOKEN_USAGE)
+			.tag(GenAiConventions.REQUEST_MODEL, model)
+			.tag(GenAiConventions.TOKEN_TYPE, type);
+		return (search.summary() != null) ? search.summary().totalAmount() : 0;
 	}
 
 	private double fallbacks(String route, String provider) {

@@ -62,4 +62,37 @@ class JsonTests {
 		}
 	}
 
+	@Test
+	void usageIfValidReadsChatCompletionUsage() {
+		TokenUsage usage = Json.usageIfValid(bytes("""
+				{"id":"x","choices":[{"message":{"content":"{\\"usage\\":1}"}}],
+				 "usage":{"prompt_tokens":12,"completion_tokens":34,"total_tokens":46,
+				          "prompt_tokens_details":{"cached_tokens":0}}}"""));
+
+		assertThat(usage).as("the top-level usage, not a look-alike inside content").isEqualTo(new TokenUsage(12, 34));
+	}
+
+	@Test
+	void usageIfValidReadsResponsesAndEmbeddingsUsage() {
+		assertThat(Json.usageIfValid(bytes("{\"usage\":{\"input_tokens\":7,\"output_tokens\":3}}")))
+			.isEqualTo(new TokenUsage(7, 3));
+		assertThat(Json.usageIfValid(bytes("{\"data\":[],\"usage\":{\"prompt_tokens\":9,\"total_tokens\":9}}")))
+			.as("embeddings have no output tokens")
+			.isEqualTo(new TokenUsage(9, -1));
+	}
+
+	@Test
+	void usageIfValidTellsValidJsonWithoutUsageFromInvalidJson() {
+		assertThat(Json.usageIfValid(bytes("{\"usage\":null,\"a\":[1,2]}"))).isEqualTo(TokenUsage.UNKNOWN);
+		assertThat(Json.usageIfValid(bytes("[1,2,3]"))).isEqualTo(TokenUsage.UNKNOWN);
+		assertThat(Json.usageIfValid(bytes("{\"usage\":{\"prompt_tokens\":1}"))).as("truncated").isNull();
+		assertThat(Json.usageIfValid(bytes("{\"a\":1} {\"b\":2}"))).as("two values").isNull();
+		assertThat(Json.usageIfValid(bytes(""))).isNull();
+		assertThat(Json.usageIfValid(bytes("<html>"))).isNull();
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+	}
+
 }
