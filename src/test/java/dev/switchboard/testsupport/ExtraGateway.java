@@ -5,8 +5,12 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import dev.switchboard.SwitchboardApplication;
@@ -33,17 +37,14 @@ public final class ExtraGateway {
 
 	/**
 	 * Starts the gateway with {@code args} and with {@code environment} as extra environment variables, ranked just
-	 * below the command line as the process environment is. They are added once the configuration files are loaded:
-	 * enough for binding and {@code ${VAR}} placeholders, too late for {@code spring.config.*}, which goes in
-	 * {@code args}.
+	 * above the process's own and below the command line. They are in place before the configuration files are
+	 * loaded, so they can also say where those are ({@code SPRING_CONFIG_ADDITIONALLOCATION}).
 	 */
 	public static ConfigurableApplicationContext start(Map<String, Object> environment, String... args) {
 		SpringApplicationBuilder builder = new SpringApplicationBuilder(SwitchboardApplication.class,
 				PrivateReactorResources.class)
 			.properties("switchboard.well-known-providers=false")
-			.initializers((context) -> context.getEnvironment()
-				.getPropertySources()
-				.addAfter("commandLineArgs", new SystemEnvironmentPropertySource("test-environment", environment)));
+			.listeners(new EnvironmentVariables(environment));
 		List<String> all = new ArrayList<>(List.of("--server.port=0", "--spring.profiles.active=default"));
 		all.addAll(List.of(args));
 		String previous = System.getProperty(LoggingSystem.SYSTEM_PROPERTY);
@@ -64,6 +65,29 @@ public final class ExtraGateway {
 	/** The port the gateway listens on. */
 	public static int port(ConfigurableApplicationContext context) {
 		return Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));
+	}
+
+	/**
+	 * Adds the variables when the environment is prepared, ahead of Spring Boot's own listener that loads the
+	 * configuration files from it.
+	 */
+	private record EnvironmentVariables(Map<String, Object> variables)
+			implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
+
+		@Override
+		public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
+			event.getEnvironment()
+				.getPropertySources()
+				.addBefore(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+						// Spring Boot maps SWITCHBOARD_X_Y to switchboard.x.y only for sources named *-systemEnvironment
+						new SystemEnvironmentPropertySource("test-systemEnvironment", this.variables));
+		}
+
+		@Override
+		public int getOrder() {
+			return Ordered.HIGHEST_PRECEDENCE;
+		}
+
 	}
 
 }
