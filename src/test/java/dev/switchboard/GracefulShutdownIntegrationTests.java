@@ -44,7 +44,8 @@ class GracefulShutdownIntegrationTests {
 
 	private static final String CHAT = "/v1/chat/completions";
 
-	private static final String STREAM_BODY = "{\"model\":\"slow\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+	private static final String STREAM_BODY = """
+			{"model":"slow","stream":true,"messages":[{"role":"user","content":"Hi"}]}""";
 
 	private static final ScriptedUpstream UPSTREAM = new ScriptedUpstream();
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.loader.tools.Layer;
 import org.springframework.boot.loader.tools.Layers;
 import org.w3c.dom.Document;
+import org.w3c.dom.Element;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -149,7 +150,7 @@ class DockerfileTests {
 	}
 
 	private static String pomValue(String section, String name) {
-		return ((org.w3c.dom.Element) pom.getDocumentElement().getElementsByTagName(section).item(0))
+		return ((Element) pom.getDocumentElement().getElementsByTagName(section).item(0))
 			.getElementsByTagName(name)
 			.item(0)
 			.getTextContent()
@@ -161,7 +162,10 @@ class DockerfileTests {
 	}
 
 	private static List<String> all(List<Instruction> stage, String keyword) {
-		return stage.stream().filter((instruction) -> instruction.keyword().equals(keyword)).map(Instruction::arguments).toList();
+		return stage.stream()
+			.filter((instruction) -> instruction.keyword().equals(keyword))
+			.map(Instruction::arguments)
+			.toList();
 	}
 
 	private static String one(List<Instruction> stage, String keyword) {

@@ -86,7 +86,9 @@ record RenderedChart(List<Map<String, Object>> manifests) {
 
 	/** The one object of {@code kind}; fails the test unless there is exactly one. */
 	Map<String, Object> one(String kind) {
-		List<Map<String, Object>> found = this.manifests.stream().filter((manifest) -> kind.equals(manifest.get("kind"))).toList();
+		List<Map<String, Object>> found = this.manifests.stream()
+			.filter((manifest) -> kind.equals(manifest.get("kind")))
+			.toList();
 		assertThat(found).as("exactly one %s is rendered", kind).hasSize(1);
 		return found.get(0);
 	}
