@@ -257,6 +257,7 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 					return Mono.empty();
 				}
 				DispatchFilter.this.metrics.retry(this.plan.route(), target.provider().id());
+				this.log.waited(wait.toNanos());
 				return Mono.delay(wait, EventLoopTimers.current()).then(Mono.defer(() -> onTarget(target, retry + 1)));
 			});
 		}
