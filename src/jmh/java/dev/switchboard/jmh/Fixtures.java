@@ -1,0 +1,35 @@
+package dev.switchboard.jmh;
+
+/** Stand-ins of the shared benchmark's request and answers, for a checkout without {@code ../shared/bench}. */
+final class Fixtures {
+
+	static final String CHAT_REQUEST = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"system\",\"content\":"
+			+ "\"You are terse.\"},{\"role\":\"user\",\"content\":\"Name the largest planet, in one sentence.\"}],"
+			+ "\"temperature\":0.2,\"max_tokens\":128,\"stream\":false}";
+
+	static final String CHAT_ANSWER = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1745000000,"
+			+ "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
+			+ "\"Jupiter is the largest planet in the solar system.\"},\"finish_reason\":\"stop\"}],"
+			+ "\"usage\":{\"prompt_tokens\":24,\"completion_tokens\":11,\"total_tokens\":35}}";
+
+	static final String CHAT_STREAM = stream();
+
+	private Fixtures() {
+	}
+
+	/** 22 chunk events, the last with usage, then {@code [DONE]}: the shape of a real chat stream. */
+	private static String stream() {
+		StringBuilder events = new StringBuilder();
+		for (int i = 0; i < 21; i++) {
+			events.append("data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1745000000,")
+				.append("\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" word")
+				.append(i)
+				.append("\"},\"finish_reason\":null}]}\n\n");
+		}
+		events.append("data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1745000000,")
+			.append("\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],")
+			.append("\"usage\":{\"prompt_tokens\":24,\"completion_tokens\":21,\"total_tokens\":45}}\n\n");
+		return events.append("data: [DONE]\n\n").toString();
+	}
+
+}
