@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -28,6 +29,8 @@ public final class StreamTranslation {
 
 	private boolean ended;
 
+	private @Nullable UpstreamStreamException failure;
+
 	public StreamTranslation(StreamDecoder decoder, StreamEncoder encoder) {
 		this.decoder = decoder;
 		this.encoder = encoder;
@@ -35,29 +38,44 @@ public final class StreamTranslation {
 
 	/**
 	 * Translates one provider buffer (not released here).
-	 * @return the client events it completed, possibly empty
-	 * @throws UpstreamStreamException when the provider reported an error or the stream cannot be translated
+	 * @return the client events it completed, possibly empty. When the stream failed in this buffer, these are the
+	 * events before the failure, and {@link #failure()} says why; nothing more is translated after a failure.
 	 */
 	public String next(ByteBuf chunk) {
-		if (this.ended) {
+		if (this.ended || this.failure != null) {
 			return "";
 		}
 		this.events.clear();
 		this.parser.feed(chunk, this.events);
 		StringBuilder out = new StringBuilder();
 		for (SseEvent event : this.events) {
-			this.chunks.clear();
-			boolean terminal = this.decoder.decode(event, this.chunks);
-			for (ObjectNode hub : this.chunks) {
-				this.encoder.encode(hub, out);
+			// the events of the hub chunks before a failure still go out, whole
+			int complete = out.length();
+			try {
+				this.chunks.clear();
+				boolean terminal = this.decoder.decode(event, this.chunks);
+				for (ObjectNode hub : this.chunks) {
+					this.encoder.encode(hub, out);
+					complete = out.length();
+				}
+				if (terminal) {
+					this.encoder.end(out);
+					this.ended = true;
+					break;
+				}
 			}
-			if (terminal) {
-				this.encoder.end(out);
-				this.ended = true;
+			catch (UpstreamStreamException ex) {
+				out.setLength(complete);
+				this.failure = ex;
 				break;
 			}
 		}
 		return out.toString();
+	}
+
+	/** Why the stream cannot go on, once it cannot; else {@code null}. */
+	public @Nullable UpstreamStreamException failure() {
+		return this.failure;
 	}
 
 	/** Whether the provider's terminal event has been translated. */

@@ -97,15 +97,15 @@ final class TranslatedResponse implements UpstreamResponse {
 			try {
 				events = translation.next(chunk);
 			}
-			catch (RuntimeException ex) {
-				sink.error(ex);
-				return;
-			}
 			finally {
 				chunk.release();
 			}
 			if (!events.isEmpty()) {
 				sink.next(Unpooled.wrappedBuffer(events.getBytes(StandardCharsets.UTF_8)));
+			}
+			if (translation.failure() != null) {
+				// cancels the upstream, which closes its connection
+				sink.error(translation.failure());
 			}
 		});
 	}
