@@ -1,5 +1,6 @@
 package dev.switchboard.translate;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -27,27 +28,28 @@ public final class TokenEstimate {
 		return (counts[0] + 3) / 4 + counts[1] * IMAGE_TOKENS;
 	}
 
-	private static void count(JsonNode node, long[] counts) {
-		if (node == null) {
+	/** Adds the characters of every value under {@code node} (block types and cache hints aside) and its images. */
+	private static void count(@Nullable JsonNode node, long[] counts) {
+		if (node == null || node.isNull()) {
 			return;
 		}
-		if (node.isString()) {
-			counts[0] += node.stringValue().length();
-		}
-		else if (node.isObject()) {
+		if (node.isObject()) {
 			if ("image".equals(node.path("type").asString(""))) {
 				counts[1]++;
 				return;
 			}
 			node.properties().forEach(entry -> {
 				if (!entry.getKey().equals("type") && !entry.getKey().equals("cache_control")) {
-					counts[0] += entry.getValue().isValueNode() && !entry.getValue().isString() ? entry.getValue().asString().length() : 0;
 					count(entry.getValue(), counts);
 				}
 			});
 		}
 		else if (node.isArray()) {
 			node.forEach(item -> count(item, counts));
+		}
+		else {
+			// strings, numbers and booleans count as their text
+			counts[0] += node.asString().length();
 		}
 	}
 
