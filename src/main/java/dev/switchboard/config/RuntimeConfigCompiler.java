@@ -29,6 +29,7 @@ import dev.switchboard.provider.anthropic.AnthropicAdapter;
 import dev.switchboard.provider.http.UpstreamHttpClient;
 import dev.switchboard.provider.mock.MockAdapter;
 import dev.switchboard.provider.openai.OpenAiAdapter;
+import dev.switchboard.routing.HedgePolicy;
 import dev.switchboard.routing.RoutePlan;
 import dev.switchboard.routing.RouteTable;
 import dev.switchboard.routing.Strategy;
@@ -106,6 +107,7 @@ public final class RuntimeConfigCompiler {
 			positive(where + ".first-byte-timeout", p.getFirstByteTimeout(), problems);
 			positive(where + ".idle-timeout", p.getIdleTimeout(), problems);
 			positive(where + ".connect-timeout", p.getConnectTimeout(), problems);
+			CircuitBreakerSettings.check(where + ".circuit-breaker", p.getCircuitBreaker(), problems);
 			p.getHeaders().keySet().forEach(name -> {
 				if (!HEADER_NAME.matcher(name).matches()) {
 					problems.add(where + ".headers: '" + name + "' is not a valid header name");
@@ -118,7 +120,8 @@ public final class RuntimeConfigCompiler {
 			}
 			if (problems.size() == before && type != null) {
 				providers.put(id, new Provider(id, type, p.effectiveFirstByteTimeout(), p.getIdleTimeout(), List.copyOf(p.getModels()),
-						adapter(type, baseUrl, p), this.breakers.circuitBreaker(id)));
+						adapter(type, baseUrl, p),
+						CircuitBreakerSettings.breaker(this.breakers, id, p.getCircuitBreaker())));
 			}
 		});
 		return providers;
@@ -221,10 +224,19 @@ public final class RuntimeConfigCompiler {
 			if (route.getRetries() < 0 || route.getRetries() > 10) {
 				problems.add(where + ".retries must be between 0 and 10");
 			}
+			HedgePolicy hedge = null;
+			if (route.getHedgeAfter() != null && !route.getHedgeAfter().isBlank()) {
+				try {
+					hedge = HedgePolicy.parse(route.getHedgeAfter());
+				}
+				catch (IllegalArgumentException ex) {
+					problems.add(where + ".hedge-after: " + ex.getMessage());
+				}
+			}
 			if (alias != null && !alias.isBlank() && !aliases.containsKey(alias)) {
 				aliases.put(alias, new RoutePlan(alias, List.copyOf(targets), route.getDeadline(), route.getRetries(),
 						(strategy != null) ? strategy : Strategy.FALLBACK, new java.util.concurrent.atomic.AtomicInteger(),
-						route.getKeepAliveInterval()));
+						route.getKeepAliveInterval(), hedge));
 			}
 		}
 		return aliases;

@@ -24,6 +24,8 @@ import dev.switchboard.auth.AuthFilter;
 import dev.switchboard.body.JsonBodyFilter;
 import dev.switchboard.dispatch.DispatchFilter;
 import dev.switchboard.observability.GatewayMetrics;
+import dev.switchboard.observability.ProvidersHealthIndicator;
+import dev.switchboard.observability.TargetsEndpoint;
 import dev.switchboard.observability.RequestMetricsFilter;
 import dev.switchboard.provider.Endpoint;
 import dev.switchboard.provider.http.UpstreamHttpClient;
@@ -72,6 +74,16 @@ public class SwitchboardConfiguration {
 	@Bean
 	GatewayMetrics gatewayMetrics(MeterRegistry registry) {
 		return new GatewayMetrics(registry);
+	}
+
+	@Bean
+	TargetsEndpoint targetsEndpoint(RuntimeConfigHolder configs) {
+		return new TargetsEndpoint(configs);
+	}
+
+	@Bean("providers")
+	ProvidersHealthIndicator providersHealthIndicator(RuntimeConfigHolder configs) {
+		return new ProvidersHealthIndicator(configs);
 	}
 
 	@Bean

@@ -180,6 +180,17 @@ public class SwitchboardProperties {
 		/** Models listed by /v1/models as {@code <provider>/<model>}. */
 		private List<String> models = new ArrayList<>();
 
+		/** This provider's circuit breaker; what is not set here comes from resilience4j's default config. */
+		private CircuitBreaker circuitBreaker = new CircuitBreaker();
+
+		public CircuitBreaker getCircuitBreaker() {
+			return this.circuitBreaker;
+		}
+
+		public void setCircuitBreaker(CircuitBreaker circuitBreaker) {
+			this.circuitBreaker = circuitBreaker;
+		}
+
 		public @Nullable String getType() {
 			return this.type;
 		}
@@ -259,6 +270,88 @@ public class SwitchboardProperties {
 
 	}
 
+	/** A provider's circuit breaker. Unset values come from {@code resilience4j.circuitbreaker.configs.default}. */
+	public static class CircuitBreaker {
+
+		/** Percentage of failed calls in the window that opens the breaker. */
+		private @Nullable Float failureRateThreshold;
+
+		/** Calls the window needs before the failure rate counts. */
+		private @Nullable Integer minimumCalls;
+
+		/** Calls the window holds (count-based). */
+		private @Nullable Integer windowSize;
+
+		/** How long an open breaker skips the provider before letting probe calls through. */
+		private @Nullable Duration waitInOpen;
+
+		/** Probe calls let through when half open; their outcome closes or re-opens the breaker. */
+		private @Nullable Integer halfOpenCalls;
+
+		/** A call that takes longer than this to its first byte counts as slow. */
+		private @Nullable Duration slowCallThreshold;
+
+		/** Percentage of slow calls in the window that opens the breaker. */
+		private @Nullable Float slowCallRateThreshold;
+
+		public @Nullable Float getFailureRateThreshold() {
+			return this.failureRateThreshold;
+		}
+
+		public void setFailureRateThreshold(@Nullable Float failureRateThreshold) {
+			this.failureRateThreshold = failureRateThreshold;
+		}
+
+		public @Nullable Integer getMinimumCalls() {
+			return this.minimumCalls;
+		}
+
+		public void setMinimumCalls(@Nullable Integer minimumCalls) {
+			this.minimumCalls = minimumCalls;
+		}
+
+		public @Nullable Integer getWindowSize() {
+			return this.windowSize;
+		}
+
+		public void setWindowSize(@Nullable Integer windowSize) {
+			this.windowSize = windowSize;
+		}
+
+		public @Nullable Duration getWaitInOpen() {
+			return this.waitInOpen;
+		}
+
+		public void setWaitInOpen(@Nullable Duration waitInOpen) {
+			this.waitInOpen = waitInOpen;
+		}
+
+		public @Nullable Integer getHalfOpenCalls() {
+			return this.halfOpenCalls;
+		}
+
+		public void setHalfOpenCalls(@Nullable Integer halfOpenCalls) {
+			this.halfOpenCalls = halfOpenCalls;
+		}
+
+		public @Nullable Duration getSlowCallThreshold() {
+			return this.slowCallThreshold;
+		}
+
+		public void setSlowCallThreshold(@Nullable Duration slowCallThreshold) {
+			this.slowCallThreshold = slowCallThreshold;
+		}
+
+		public @Nullable Float getSlowCallRateThreshold() {
+			return this.slowCallRateThreshold;
+		}
+
+		public void setSlowCallRateThreshold(@Nullable Float slowCallRateThreshold) {
+			this.slowCallRateThreshold = slowCallRateThreshold;
+		}
+
+	}
+
 	public static class Route {
 
 		/** The alias a client sends as {@code model}. */
@@ -278,6 +371,20 @@ public class SwitchboardProperties {
 
 		/** Silence in a stream after which a ': ping' comment is sent, so proxies keep it open; 0 for none. */
 		private Duration keepAliveInterval = Duration.ofSeconds(15);
+
+		/**
+		 * Start the next target too when the current one has not produced its first byte after this long (800ms) or
+		 * after this percentile of its recent first-byte times (p95); unset for no hedging.
+		 */
+		private @Nullable String hedgeAfter;
+
+		public @Nullable String getHedgeAfter() {
+			return this.hedgeAfter;
+		}
+
+		public void setHedgeAfter(@Nullable String hedgeAfter) {
+			this.hedgeAfter = hedgeAfter;
+		}
 
 		public Duration getKeepAliveInterval() {
 			return this.keepAliveInterval;

@@ -3,6 +3,10 @@ package dev.switchboard.dispatch;
 import java.time.Duration;
 import java.time.Instant;
 
+import java.util.List;
+import java.util.function.Function;
+
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -25,8 +29,8 @@ import dev.switchboard.support.Json;
  * context window exceeded, a "success" that is not JSON, a stream that ends or stalls before its first event), or an
  * {@link Answer} that may go out.
  * <p>
- * So a JSON answer is read whole first (up to {@value #MAX_CHECKED_BYTES} bytes; a larger declared body streams
- * through unchecked), and a stream is held until its first whole event: both before their status is committed.
+ * So a JSON answer is read whole first (up to {@value #MAX_CHECKED_BYTES} bytes; a larger body streams through
+ * unchecked), and a stream is held until its first whole event: both before their status is committed.
  */
 final class AnswerReader {
 
@@ -71,16 +75,41 @@ final class AnswerReader {
 			return Mono.just(new Answer(target, status, response.headers(),
 					response.body().timeout(target.idleTimeout(), EventLoopTimers.current()), null));
 		}
-		return collect(target, response, MAX_CHECKED_BYTES).flatMap(collector -> {
-			if (collector.overflowed()) {
-				return Mono.error(new InvalidAnswerException("answer larger than " + MAX_CHECKED_BYTES + " bytes"));
-			}
-			byte[] body = collector.bytes();
-			if (status != 204 && !Json.isValid(body)) {
-				return Mono.error(new InvalidAnswerException("HTTP " + status + " with a body that is not JSON"));
-			}
-			return Mono.just(whole(target, response, body));
-		});
+		return checkedOrStreamed(target, response);
+	}
+
+	/**
+	 * A JSON answer read whole and checked, when it ends within {@value #MAX_CHECKED_BYTES} bytes; a longer one
+	 * (a big batch of embeddings, say) is not held to be checked: what was read so far and the rest go through as
+	 * they come, with bounded memory.
+	 */
+	private static Mono<Answer> checkedOrStreamed(Target target, UpstreamResponse response) {
+		int status = response.status();
+		long[] total = new long[1];
+		return response.body()
+			.timeout(target.idleTimeout(), EventLoopTimers.current())
+			// one list until the limit is passed or the body ends, then a list per read
+			.bufferUntil(buffer -> (total[0] += buffer.readableBytes()) > MAX_CHECKED_BYTES)
+			.switchOnFirst((first, all) -> {
+				if (first.hasError()) {
+					return Mono.error(first.getThrowable());
+				}
+				List<ByteBuf> head = first.get();
+				if (head != null && total[0] > MAX_CHECKED_BYTES) {
+					return Mono.just(new Answer(target, status, response.headers(),
+							all.concatMapIterable(Function.identity()), null));
+				}
+				ByteCollector collector = new ByteCollector(MAX_CHECKED_BYTES);
+				if (head != null) {
+					head.forEach(collector::add);
+				}
+				byte[] body = collector.bytes();
+				if (status != 204 && !Json.isValid(body)) {
+					return Mono.error(new InvalidAnswerException("HTTP " + status + " with a body that is not JSON"));
+				}
+				return Mono.just(whole(target, response, body));
+			}, false)
+			.singleOrEmpty();
 	}
 
 	/** Holds a stream until its first whole event: a stream that ends or fails before then is a failed attempt. */

@@ -10,7 +10,8 @@ import dev.switchboard.routing.Target;
 
 /**
  * What happened to each target of one request: the source of {@code x-switchboard-attempts}, the 502 message and the
- * fallback metrics. Attempts run one at a time; only the deadline's timer may read it from another thread.
+ * fallback metrics. Hedged attempts, timers and the deadline write and read it from several event loops, so every
+ * change is made under its lock (uncontended but for hedges).
  */
 public final class AttemptLog {
 
@@ -29,12 +30,25 @@ public final class AttemptLog {
 
 	private @Nullable Duration shortestRetryAfter;
 
+	/** Each attempt and skipped target in order, for {@code x-switchboard-routing}. */
+	private final List<Step> steps = new CopyOnWriteArrayList<>();
+
 	/** Counts an upstream request that is about to be sent. */
-	void started() {
+	synchronized void started() {
 		this.attempts++;
 	}
 
-	void failed(Target target, String reason, int status, @Nullable Duration retryAfter) {
+	/** The attempt that produced the answer. */
+	void answered(Target target, int status, long nanos) {
+		this.steps.add(new Step(name(target), Integer.toString(status), nanos));
+	}
+
+	/**
+	 * @param outcome short and header-safe: the status, or a kind such as {@code timeout}
+	 */
+	synchronized void failed(Target target, String reason, String outcome, int status, @Nullable Duration retryAfter,
+			long nanos) {
+		this.steps.add(new Step(name(target), outcome, nanos));
 		this.failedAttempts++;
 		this.failures.add(name(target) + ": " + reason);
 		if (status == 429) {
@@ -46,19 +60,27 @@ public final class AttemptLog {
 	}
 
 	/** A target skipped without an attempt (its circuit breaker is open). */
-	void skipped(Target target, String reason) {
+	synchronized void skipped(Target target, String reason) {
 		this.skippedTargets++;
 		this.failures.add(name(target) + ": skipped, " + reason);
+		this.steps.add(new Step(name(target), "skipped", -1));
 	}
 
 	/** Why a target was given up on after its attempts, for the error message. */
-	void gaveUp(Target target, String reason) {
+	synchronized void gaveUp(Target target, String reason) {
 		this.failures.add(name(target) + ": gave up, " + reason);
 	}
 
-	void unsupported(Target target, String reason) {
+	synchronized void unsupported(Target target, String reason) {
 		this.unsupported++;
 		this.failures.add(name(target) + ": " + reason);
+		this.steps.add(new Step(name(target), "unsupported", -1));
+	}
+
+	/** An attempt cancelled in flight: its hedge won, the deadline passed or the client left. */
+	synchronized void cancelled(Target target, long nanos) {
+		this.failures.add(name(target) + ": cancelled in flight");
+		this.steps.add(new Step(name(target), "cancelled", nanos));
 	}
 
 	/** Upstream requests actually made. */
@@ -67,22 +89,53 @@ public final class AttemptLog {
 	}
 
 	/** Whether every attempt answered 429 and no target was skipped for another reason. */
-	boolean allRateLimited() {
+	synchronized boolean allRateLimited() {
 		return this.rateLimited > 0 && this.rateLimited == this.failedAttempts && this.skippedTargets == 0
 				&& this.unsupported == 0;
 	}
 
 	/** Whether no target could serve the request at all (wrong format or endpoint). */
-	boolean noneSupported() {
+	synchronized boolean noneSupported() {
 		return this.unsupported > 0 && this.unsupported == this.failures.size();
 	}
 
-	@Nullable Duration shortestRetryAfter() {
+	synchronized @Nullable Duration shortestRetryAfter() {
 		return this.shortestRetryAfter;
 	}
 
 	String summary() {
 		return String.join("; ", this.failures);
+	}
+
+	/**
+	 * The {@code x-switchboard-routing} header: every attempt and skipped target in order, as
+	 * {@code provider/model;outcome=<status or kind>;dur=<ms>}, comma-separated (the shape of {@code Server-Timing}).
+	 */
+	public String routing() {
+		StringBuilder header = new StringBuilder(64 * this.steps.size());
+		for (Step step : this.steps) {
+			if (header.length() > 0) {
+				header.append(", ");
+			}
+			appendSafe(header, step.target).append(";outcome=").append(step.outcome);
+			if (step.nanos >= 0) {
+				long tenths = step.nanos / 100_000;
+				header.append(";dur=").append(tenths / 10).append('.').append(tenths % 10);
+			}
+		}
+		return header.toString();
+	}
+
+	/** Model names of direct requests come from clients: anything that could break the header becomes '_'. */
+	private static StringBuilder appendSafe(StringBuilder header, String text) {
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			header.append((c > 0x20 && c < 0x7f && c != ',' && c != ';' && c != '"' && c != '=') ? c : '_');
+		}
+		return header;
+	}
+
+	private record Step(String target, String outcome, long nanos) {
 	}
 
 	private static String name(Target target) {

@@ -9,7 +9,9 @@ import io.netty.handler.codec.http.HttpHeaders;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -27,6 +29,7 @@ import dev.switchboard.resilience.Backoff;
 import dev.switchboard.resilience.ContextLengthExceededException;
 import dev.switchboard.resilience.FallbackPolicy;
 import dev.switchboard.resilience.UpstreamStatusException;
+import dev.switchboard.routing.HedgePolicy;
 import dev.switchboard.routing.RoutePlan;
 import dev.switchboard.routing.Target;
 import dev.switchboard.streaming.StreamEnd;
@@ -53,6 +56,9 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 	public static final int ORDER = RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER - 1;
 
 	private static final Log logger = LogFactory.getLog(DispatchFilter.class);
+
+	/** The keep-alive interval passed before any answer. */
+	private static final Object COMMIT = new Object();
 
 	private final Endpoint endpoint;
 
@@ -81,14 +87,39 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 		exchange.getAttributes().put(GatewayAttributes.ATTEMPT_LOG, log);
 		Attempts attempts = new Attempts(plan, body, HeaderPolicy.forwardable(exchange.getRequest().getHeaders(), requestId),
 				requestId, log, deadlineNanos);
-		return attempts.from(0)
+		Mono<Answer> answer = attempts.from(0)
 			.switchIfEmpty(Mono.error(() -> exhausted(plan, log)))
 			// the deadline bounds every attempt, retry and backoff; running out cancels the attempt in flight
 			.timeout(remaining(deadlineNanos), Mono.error(() -> deadlineExceeded(plan, log)), EventLoopTimers.current())
-			.flatMap(answer -> {
-				exchange.getAttributes().put(GatewayAttributes.ANSWER, answer);
-				return this.writer.write(exchange, answer, log, remaining(deadlineNanos), plan.keepAliveInterval());
+			.doOnNext(chosen -> exchange.getAttributes().put(GatewayAttributes.ANSWER, chosen));
+		if (!body.stream() || plan.keepAliveInterval().isZero()) {
+			return answer.flatMap(chosen -> this.writer.write(exchange, chosen, log, remaining(deadlineNanos),
+					plan.keepAliveInterval()));
+		}
+		return pingUntilAnswered(exchange, answer, attempts, log, deadlineNanos, plan.keepAliveInterval());
+	}
+
+	/**
+	 * A stream request whose answer takes longer than the keep-alive interval gets its response committed then, with
+	 * a {@code : ping}, so that proxies and load balancers keep the connection: status 200 and the headers of the
+	 * target being tried. From that moment no other target is tried, and whatever goes wrong with the answer becomes
+	 * an in-band error. An answer in time is written as usual, with every fallback still open before it.
+	 */
+	private Mono<Void> pingUntilAnswered(ServerWebExchange exchange, Mono<Answer> answer, Attempts attempts,
+			AttemptLog log, long deadlineNanos, Duration keepAlive) {
+		Sinks.One<Answer> outcome = Sinks.one();
+		return Mono.using(() -> answer.subscribe(outcome::tryEmitValue, outcome::tryEmitError), running -> {
+			Mono<Object> first = Mono.firstWithSignal(outcome.asMono(),
+					Mono.delay(keepAlive, EventLoopTimers.current()).map(tick -> COMMIT));
+			return first.flatMap(winner -> {
+				if (winner instanceof Answer chosen) {
+					return this.writer.write(exchange, chosen, log, remaining(deadlineNanos), keepAlive);
+				}
+				attempts.commit();
+				return this.writer.writeCommitted(exchange, outcome.asMono(), attempts.current(), log,
+						remaining(deadlineNanos), keepAlive);
 			});
+		}, Disposable::dispose);
 	}
 
 	private static Duration remaining(long deadlineNanos) {
@@ -98,6 +129,7 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 	private GatewayException deadlineExceeded(RoutePlan plan, AttemptLog log) {
 		org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
 		headers.set(GatewayHeaders.ATTEMPTS, Integer.toString(log.attempts()));
+		headers.set(GatewayHeaders.ROUTING, log.routing());
 		String tried = log.summary();
 		return new GatewayException(ErrorCode.DEADLINE_EXCEEDED, "The deadline of route '" + plan.route() + "' ("
 				+ plan.deadline().toMillis() + " ms) ran out before any target answered"
@@ -107,6 +139,7 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 	private GatewayException exhausted(RoutePlan plan, AttemptLog log) {
 		org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
 		headers.set(GatewayHeaders.ATTEMPTS, Integer.toString(log.attempts()));
+		headers.set(GatewayHeaders.ROUTING, log.routing());
 		if (log.noneSupported()) {
 			return new GatewayException(ErrorCode.UNSUPPORTED_BY_PROVIDER, "No target of route '" + plan.route()
 					+ "' can serve POST " + this.endpoint.path() + ": " + log.summary() + ".", "model", headers);
@@ -146,6 +179,12 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 		/** The plan's targets in this request's order. */
 		private final List<Target> targets;
 
+		/** Set once the response is committed before an answer: no attempt starts after that. */
+		private volatile boolean committed;
+
+		/** The target of the latest attempt started. */
+		private volatile @Nullable Target current;
+
 		Attempts(RoutePlan plan, JsonRequest body, HttpHeaders forwarded, String requestId, AttemptLog log,
 				long deadlineNanos) {
 			this.plan = plan;
@@ -169,7 +208,37 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 				this.log.unsupported(target, unsupported);
 				return from(index + 1);
 			}
-			return onTarget(target, 0).switchIfEmpty(Mono.defer(() -> from(index + 1)));
+			Mono<Answer> here = onTarget(target, 0);
+			Mono<Answer> rest = Mono.defer(() -> from(index + 1));
+			HedgePolicy hedge = this.plan.hedge();
+			Duration headStart = (hedge != null && index + 1 < this.targets.size()) ? hedge.after(target) : null;
+			if (headStart == null) {
+				return here.switchIfEmpty(rest);
+			}
+			String route = this.plan.route();
+			return HedgedRace.race(here, rest, headStart, EventLoopTimers.current(), () -> !this.committed,
+					new HedgedRace.Listener() {
+
+						@Override
+						public void hedged() {
+							DispatchFilter.this.metrics.hedge(route, target.provider().id(), "started");
+						}
+
+						@Override
+						public void ended(HedgedRace.Outcome outcome) {
+							DispatchFilter.this.metrics.hedge(route, target.provider().id(),
+									outcome.name().toLowerCase(java.util.Locale.ROOT));
+						}
+
+					});
+		}
+
+		void commit() {
+			this.committed = true;
+		}
+
+		@Nullable Target current() {
+			return this.current;
 		}
 
 		/**
@@ -198,6 +267,10 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 			// [0]: when the request went out, 0 until then and again once the target's stats have the outcome
 			long[] startNanos = new long[1];
 			return Mono.defer(() -> {
+				if (this.committed) {
+					return Mono.empty();
+				}
+				this.current = target;
 				this.log.started();
 				target.stats().started();
 				startNanos[0] = System.nanoTime();
@@ -213,9 +286,17 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 				.doOnNext(answer -> {
 					long firstByte = System.nanoTime() - startNanos[0];
 					finished(target, startNanos, firstByte);
+					this.log.answered(target, answer.status(), firstByte);
 					DispatchFilter.this.metrics.upstreamAttempt(provider.id(), Integer.toString(answer.status()), firstByte);
 				})
-				.doOnCancel(() -> finished(target, startNanos, -1))
+				.doOnCancel(() -> {
+					long started = startNanos[0];
+					if (finished(target, startNanos, -1)) {
+						// a hedge lost, the deadline passed or the client left while this attempt was in flight
+						this.log.cancelled(target, System.nanoTime() - started);
+						DispatchFilter.this.metrics.upstreamAttempt(provider.id(), "cancelled", System.nanoTime() - started);
+					}
+				})
 				.onErrorMap(failure -> !(failure instanceof GatewayException), failure -> {
 					long started = startNanos[0];
 					finished(target, startNanos, -1);
@@ -223,12 +304,14 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 				});
 		}
 
-		/** Gives the target's stats the attempt's outcome, once. */
-		private static void finished(Target target, long[] startNanos, long firstByteNanos) {
+		/** Gives the target's stats the attempt's outcome, once: whether this call did. */
+		private static boolean finished(Target target, long[] startNanos, long firstByteNanos) {
 			if (startNanos[0] != 0) {
 				startNanos[0] = 0;
 				target.stats().finished(firstByteNanos);
+				return true;
 			}
+			return false;
 		}
 
 		private FailedAttempt failed(Target target, Throwable failure, long startNanos) {
@@ -240,10 +323,11 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 			}
 			String reason = FallbackPolicy.describe(failure);
 			UpstreamStatusException status = (failure instanceof UpstreamStatusException e) ? e : null;
-			this.log.failed(target, reason, (status != null) ? status.status() : 0,
-					(status != null) ? status.retryAfter() : null);
 			String kind = FallbackPolicy.kind(failure);
-			DispatchFilter.this.metrics.upstreamAttempt(provider, kind, System.nanoTime() - startNanos);
+			long nanos = System.nanoTime() - startNanos;
+			this.log.failed(target, reason, kind, (status != null) ? status.status() : 0,
+					(status != null) ? status.retryAfter() : null, nanos);
+			DispatchFilter.this.metrics.upstreamAttempt(provider, kind, nanos);
 			DispatchFilter.this.metrics.fallback(this.plan.route(), provider, kind);
 			if (logger.isInfoEnabled()) {
 				logger.info("request_id=" + this.requestId + " route=" + this.plan.route() + " provider=" + provider

@@ -13,16 +13,20 @@ import reactor.core.publisher.Mono;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 
 import dev.switchboard.resilience.InvalidAnswerException;
+import dev.switchboard.routing.Target;
 import dev.switchboard.streaming.SseEventFramer;
 import dev.switchboard.streaming.StreamEnd;
 import dev.switchboard.streaming.StreamWatchdog;
 import dev.switchboard.support.EventLoopTimers;
 import dev.switchboard.support.GatewayAttributes;
+import dev.switchboard.support.GatewayException;
 import dev.switchboard.support.GatewayHeaders;
 
 /**
@@ -58,6 +62,7 @@ final class ResponseWriter {
 		response.getHeaders().set(GatewayHeaders.PROVIDER, answer.target().provider().id());
 		response.getHeaders().set(GatewayHeaders.MODEL, answer.target().model());
 		response.getHeaders().set(GatewayHeaders.ATTEMPTS, Integer.toString(log.attempts()));
+		response.getHeaders().set(GatewayHeaders.ROUTING, log.routing());
 		DataBufferFactory factory = response.bufferFactory();
 		SseEventFramer framer = answer.framer();
 		if (framer == null) {
@@ -65,6 +70,44 @@ final class ResponseWriter {
 		}
 		return response
 			.writeAndFlushWith(events(exchange, answer, framer, remaining, keepAlive).map(buffer -> Mono.just(wrap(factory, buffer))));
+	}
+
+	/**
+	 * Commits a stream response before its answer is known, because the keep-alive interval passed without one:
+	 * status 200 with the headers of {@code current}, the target being tried, and a {@code : ping} now and after
+	 * every further interval of waiting. Then the answer's events as usual; an answer that failed, or is not a
+	 * successful stream, becomes an in-band error.
+	 */
+	Mono<Void> writeCommitted(ServerWebExchange exchange, Mono<Answer> answer, @Nullable Target current, AttemptLog log,
+			Duration remaining, Duration keepAlive) {
+		ServerHttpResponse response = exchange.getResponse();
+		response.setStatusCode(HttpStatus.OK);
+		HttpHeaders headers = response.getHeaders();
+		headers.set(HttpHeaders.CONTENT_TYPE, "text/event-stream");
+		headers.set(HttpHeaders.CACHE_CONTROL, "no-cache");
+		if (current != null) {
+			headers.set(GatewayHeaders.PROVIDER, current.provider().id());
+			headers.set(GatewayHeaders.MODEL, current.model());
+		}
+		headers.set(GatewayHeaders.ATTEMPTS, Integer.toString(log.attempts()));
+		headers.set(GatewayHeaders.ROUTING, log.routing());
+		long deadlineNanos = System.nanoTime() + remaining.toNanos();
+		Flux<ByteBuf> pings = Flux.interval(Duration.ZERO, keepAlive, EventLoopTimers.current())
+			.map(tick -> Unpooled.wrappedBuffer(PING))
+			.takeUntilOther(answer.onErrorResume(failure -> Mono.empty()));
+		Flux<ByteBuf> events = answer.flatMapMany(chosen -> {
+			SseEventFramer framer = chosen.framer();
+			if (framer == null || chosen.status() >= 300) {
+				chosen.discard();
+				return Mono.just(interrupted(exchange, "The upstream answered HTTP " + chosen.status()
+						+ ((framer == null) ? " without a stream" : "") + " after the response was committed."));
+			}
+			Duration left = Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+			return events(exchange, chosen, framer, left, keepAlive);
+		}).onErrorResume(failure -> Mono.just(interrupted(exchange, (failure instanceof GatewayException gateway)
+				? gateway.getMessage() : "The upstream failed (" + failure.getClass().getSimpleName() + ").")));
+		DataBufferFactory factory = response.bufferFactory();
+		return response.writeAndFlushWith(Flux.merge(pings, events).map(buffer -> Mono.just(wrap(factory, buffer))));
 	}
 
 	/**

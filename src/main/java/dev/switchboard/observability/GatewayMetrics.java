@@ -34,6 +34,9 @@ public class GatewayMetrics {
 	/** Same-target retries; tags route, provider. */
 	public static final String RETRIES = "switchboard.retries";
 
+	/** Hedged requests: each hedge started, then who won; tags route, provider (the target hedged), outcome. */
+	public static final String HEDGES = "switchboard.hedges";
+
 	static final int MAX_MODELS_PER_PROVIDER = 50;
 
 	private final MeterRegistry registry;
@@ -45,6 +48,8 @@ public class GatewayMetrics {
 	private final ConcurrentMap<FallbackTags, Counter> fallbacks = new ConcurrentHashMap<>();
 
 	private final ConcurrentMap<RetryTags, Counter> retries = new ConcurrentHashMap<>();
+
+	private final ConcurrentMap<FallbackTags, Counter> hedges = new ConcurrentHashMap<>();
 
 	private final ConcurrentMap<String, io.micrometer.core.instrument.DistributionSummary> attemptCounts = new ConcurrentHashMap<>();
 
@@ -104,6 +109,21 @@ public class GatewayMetrics {
 				.tag("route", t.route)
 				.tag("provider", t.provider)
 				.tag("reason", t.reason)
+				.register(this.registry))
+			.increment();
+	}
+
+	/**
+	 * @param outcome {@code started} when the next target starts beside {@code provider}'s slow attempt, then one of
+	 * {@code original_won}, {@code hedge_won} or {@code none_answered}
+	 */
+	public void hedge(String route, String provider, String outcome) {
+		this.hedges
+			.computeIfAbsent(new FallbackTags(route, provider, outcome), t -> Counter.builder(HEDGES)
+				.description("Hedged requests: started, and which side answered first")
+				.tag("route", t.route)
+				.tag("provider", t.provider)
+				.tag("outcome", t.reason)
 				.register(this.registry))
 			.increment();
 	}

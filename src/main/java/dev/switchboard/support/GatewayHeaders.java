@@ -17,6 +17,9 @@ public final class GatewayHeaders {
 	/** How many upstream requests were made for this client request. */
 	public static final String ATTEMPTS = "x-switchboard-attempts";
 
+	/** Each attempt and skipped target: {@code provider/model;outcome=...;dur=ms}, comma-separated. */
+	public static final String ROUTING = "x-switchboard-routing";
+
 	private GatewayHeaders() {
 	}
 

@@ -258,6 +258,37 @@ class RuntimeConfigCompilerTests {
 		assertThat(compile().routes().providers()).doesNotContainKey("openai");
 	}
 
+	@Test
+	void reportsBadHedgeAndCircuitBreakerSettings() {
+		set("switchboard.providers.up.type", "mock");
+		set("switchboard.providers.up.circuit-breaker.failure-rate-threshold", "150");
+		set("switchboard.providers.up.circuit-breaker.minimum-calls", "0");
+		set("switchboard.providers.up.circuit-breaker.wait-in-open", "0s");
+		set("switchboard.routes[0].model", "fast");
+		set("switchboard.routes[0].hedge-after", "soon");
+		set("switchboard.routes[0].targets[0].provider", "up");
+		set("switchboard.routes[0].targets[0].model", "m");
+
+		assertThat(problems()).containsExactlyInAnyOrder(
+				"switchboard.providers.up.circuit-breaker.failure-rate-threshold must be above 0 and at most 100 (a percentage)",
+				"switchboard.providers.up.circuit-breaker.minimum-calls must be at least 1",
+				"switchboard.providers.up.circuit-breaker.wait-in-open must be positive",
+				"switchboard.routes[0].hedge-after: 'soon' is neither a duration (800ms, 2s) nor a percentile (p95)");
+	}
+
+	@Test
+	void aProvidersCircuitBreakerInheritsWhatItDoesNotSet() {
+		set("switchboard.providers.up.type", "mock");
+		set("switchboard.providers.up.circuit-breaker.slow-call-threshold", "5s");
+		set("switchboard.providers.up.circuit-breaker.slow-call-rate-threshold", "80");
+
+		var breaker = compile().routes().providers().get("up").circuitBreaker().getCircuitBreakerConfig();
+
+		assertThat(breaker.getSlowCallDurationThreshold()).isEqualTo(Duration.ofSeconds(5));
+		assertThat(breaker.getSlowCallRateThreshold()).isEqualTo(80f);
+		assertThat(breaker.getFailureRateThreshold()).as("resilience4j's default").isEqualTo(50f);
+	}
+
 	private void set(String name, String value) {
 		this.environment.setProperty(name, value);
 	}

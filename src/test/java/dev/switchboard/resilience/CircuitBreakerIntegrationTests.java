@@ -168,4 +168,48 @@ class CircuitBreakerIntegrationTests extends GatewayIntegrationTest {
 			.withBody(OpenAiFixtures.error("failed", "server_error", "failed"))));
 	}
 
+
+	@Test
+	void aProvidersOwnSettingsOverrideTheDefaultsAndTheBreakerHalfOpensAfterItsWait() throws InterruptedException {
+		CircuitBreaker fragile = this.circuitBreakers.circuitBreaker("fragile");
+		assertThat(fragile.getCircuitBreakerConfig().getMinimumNumberOfCalls()).isEqualTo(2);
+		assertThat(fragile.getCircuitBreakerConfig().getSlidingWindowSize()).isEqualTo(4);
+		assertThat(fragile.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState()).isEqualTo(1);
+		stubStatus(THIRD, 500);
+		stubAnswer(SECONDARY, "llama-3.3-70b");
+
+		chat("fragile-then-secondary");
+		chat("fragile-then-secondary");
+		assertThat(fragile.getState()).as("2 calls, both failed").isEqualTo(State.OPEN);
+		assertThat(chat("fragile-then-secondary").getResponseHeaders().getFirst("x-switchboard-attempts"))
+			.as("open: skipped without a request").isEqualTo("1");
+		THIRD.verify(2, postRequestedFor(urlEqualTo(CHAT)));
+
+		Thread.sleep(600);
+		stubAnswer(THIRD, "f-1");
+		EntityExchangeResult<byte[]> probe = chat("fragile-then-secondary");
+
+		assertThat(probe.getResponseHeaders().getFirst("x-switchboard-provider"))
+			.as("after wait-in-open (500 ms) one probe call goes through").isEqualTo("fragile");
+		assertThat(fragile.getState()).as("the probe succeeded").isEqualTo(State.CLOSED);
+	}
+
+	@Test
+	void aFailedProbeOpensTheBreakerAgain() throws InterruptedException {
+		CircuitBreaker fragile = this.circuitBreakers.circuitBreaker("fragile");
+		stubStatus(THIRD, 503);
+		stubAnswer(SECONDARY, "llama-3.3-70b");
+		chat("fragile-then-secondary");
+		chat("fragile-then-secondary");
+		assertThat(fragile.getState()).isEqualTo(State.OPEN);
+
+		Thread.sleep(600);
+		EntityExchangeResult<byte[]> probe = chat("fragile-then-secondary");
+
+		assertThat(probe.getResponseHeaders().getFirst("x-switchboard-attempts")).as("the probe, then secondary")
+			.isEqualTo("2");
+		assertThat(fragile.getState()).isEqualTo(State.OPEN);
+		THIRD.verify(3, postRequestedFor(urlEqualTo(CHAT)));
+	}
+
 }

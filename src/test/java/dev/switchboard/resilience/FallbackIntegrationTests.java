@@ -102,6 +102,29 @@ class FallbackIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	@Test
+	void theRoutingHeaderListsEachAttemptWithItsOutcomeAndDuration() {
+		stubFailure(PRIMARY, 503, 0);
+		stubAnswer(SECONDARY, "s-model", "from secondary");
+
+		String routing = chat("chain").getResponseHeaders().getFirst("x-switchboard-routing");
+
+		assertThat(routing).matches("primary/p-model;outcome=503;dur=\\d+\\.\\d, secondary/s-model;outcome=200;dur=\\d+\\.\\d");
+	}
+
+	@Test
+	void theRoutingHeaderComesWithAGatewayErrorToo() {
+		stubFailure(PRIMARY, 500, 0);
+		stubFailure(SECONDARY, 502, 0);
+		THIRD.stubFor(post(CHAT).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+		EntityExchangeResult<byte[]> result = chat("chain");
+
+		assertThat(result.getStatus().value()).isEqualTo(502);
+		assertThat(result.getResponseHeaders().getFirst("x-switchboard-routing")).matches(
+				"primary/p-model;outcome=500;dur=[\\d.]+, secondary/s-model;outcome=502;dur=[\\d.]+, third/t-model;outcome=io_error;dur=[\\d.]+");
+	}
+
+	@Test
 	void fallsBackWhenTheConnectionIsRefused() {
 		stubAnswer(SECONDARY, "llama-3.3-70b", "from secondary");
 

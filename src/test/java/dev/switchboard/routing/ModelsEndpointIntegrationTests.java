@@ -30,7 +30,7 @@ class ModelsEndpointIntegrationTests extends GatewayIntegrationTest {
 
 		assertThat(ids(list)).containsExactlyInAnyOrder("fast", "chain", "smart", "claude-only", "scripted",
 				"scripted-then-secondary", "dead-first", "retrying", "short-deadline", "scripted-fast-first-byte", "balanced",
-				"tools-then-plain", "scripted-keep-alive", "demo",
+				"tools-then-plain", "scripted-keep-alive", "hedged", "scripted-slow-start", "fragile-then-secondary", "demo",
 				"primary/gpt-4o-mini", "primary/gpt-4.1", "secondary/llama-3.3-70b", "mock/mock-1");
 	}
 

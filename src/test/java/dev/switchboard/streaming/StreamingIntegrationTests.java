@@ -8,8 +8,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Metrics;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Publisher;
@@ -25,6 +23,7 @@ import org.springframework.http.MediaType;
 import dev.switchboard.testsupport.GatewayIntegrationTest;
 import dev.switchboard.testsupport.OpenAiFixtures;
 import dev.switchboard.testsupport.StreamingClient;
+import dev.switchboard.testsupport.UpstreamPool;
 import dev.switchboard.testsupport.StreamingClient.Chunk;
 import dev.switchboard.testsupport.StreamingClient.Streamed;
 
@@ -139,7 +138,7 @@ class StreamingIntegrationTests extends GatewayIntegrationTest {
 		assertThat(events.subList(0, 2)).containsExactly(first, second);
 		assertInterruption(events.get(2));
 		assertThat(streamed.body()).as("a cut stream must not look complete").doesNotContain("[DONE]");
-		assertNoUpstreamConnectionInUse();
+		UpstreamPool.assertNoConnectionInUse(SCRIPTED.baseUrl());
 	}
 
 	@Test
@@ -224,7 +223,7 @@ class StreamingIntegrationTests extends GatewayIntegrationTest {
 		assertThat(sent.get()).as("no event is produced for a connection that is gone")
 			.isLessThanOrEqualTo(sentWhenClosed + 1);
 		assertThat(SCRIPTED.requestCount()).as("nothing was retried").isEqualTo(1);
-		assertNoUpstreamConnectionInUse();
+		UpstreamPool.assertNoConnectionInUse(SCRIPTED.baseUrl());
 	}
 
 	@Test
@@ -312,21 +311,6 @@ class StreamingIntegrationTests extends GatewayIntegrationTest {
 		assertThat(streamed.headers().get("x-switchboard-attempts")).as("the 503, then the stream").isEqualTo("2");
 		assertThat(streamed.body()).as("only the second target's stream, unchanged").isEqualTo(stream);
 		assertThat(SCRIPTED.requestCount()).isEqualTo(1);
-	}
-
-	/** The gateway's pool holds no connection to the scripted upstream as in use: nothing kept it after the stream. */
-	private static void assertNoUpstreamConnectionInUse() throws InterruptedException {
-		String scripted = SCRIPTED.baseUrl().replaceAll("^http://([^/]+)/.*$", "$1");
-		Gauge active = Metrics.globalRegistry.find("reactor.netty.connection.provider.active.connections")
-			.tag("name", "switchboard-upstream")
-			.tag("remote.address", scripted)
-			.gauge();
-		assertThat(active).as("Reactor Netty's pool metrics for the upstream client").isNotNull();
-		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-		while (active.value() > 0 && System.nanoTime() < deadline) {
-			Thread.sleep(20);
-		}
-		assertThat(active.value()).as("upstream connections still acquired from the pool").isZero();
 	}
 
 	private static void assertInterruption(String event) {

@@ -6,6 +6,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -26,7 +27,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * that live as long as the JVM. Every subclass sees the same properties, so Spring's test context cache boots the
  * gateway once for all of them.
  * <p>
- * Before each test the WireMock stubs and request journals are reset and every circuit breaker is closed again.
+ * Before each test the WireMock stubs and request journals are reset and every circuit breaker is closed again;
+ * after each, no upstream connection may still be acquired from the pool (Reactor Netty's pool metrics).
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("it")
@@ -72,8 +74,15 @@ public abstract class GatewayIntegrationTest {
 		registry.add("switchboard.providers.primary.base-url", () -> PRIMARY.baseUrl() + "/v1");
 		registry.add("switchboard.providers.secondary.base-url", () -> SECONDARY.baseUrl() + "/v1");
 		registry.add("switchboard.providers.third.base-url", () -> THIRD.baseUrl() + "/v1");
+		registry.add("switchboard.providers.fragile.base-url", () -> THIRD.baseUrl() + "/v1");
 		registry.add("switchboard.providers.scripted.base-url", SCRIPTED::baseUrl);
 		registry.add("switchboard.providers.claude.base-url", CLAUDE::baseUrl);
+	}
+
+	/** Every test, whatever it did to the upstreams, leaves no upstream connection acquired: nothing leaked. */
+	@AfterEach
+	void noUpstreamConnectionLeaked() throws InterruptedException {
+		UpstreamPool.assertNoConnectionInUse();
 	}
 
 	@BeforeEach
