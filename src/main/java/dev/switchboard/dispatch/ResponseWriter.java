@@ -19,6 +19,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 
+import dev.switchboard.resilience.InvalidAnswerException;
 import dev.switchboard.routing.Target;
 import dev.switchboard.streaming.SseEventFramer;
 import dev.switchboard.streaming.StreamEnd;
@@ -142,8 +143,9 @@ final class ResponseWriter {
 				}
 				return Mono.just(interrupted(exchange, message(alarm[0], idle)));
 			}))
-			.onErrorResume(failure -> Mono.just(interrupted(exchange,
-					"The upstream stream failed before it was complete (" + failure.getClass().getSimpleName() + ").")));
+			.onErrorResume(failure -> Mono.just(interrupted(exchange, (failure instanceof InvalidAnswerException)
+					? failure.getMessage()
+					: "The upstream stream failed before it was complete (" + failure.getClass().getSimpleName() + ").")));
 	}
 
 	private static String message(StreamWatchdog.@Nullable Alarm alarm, Duration idle) {
