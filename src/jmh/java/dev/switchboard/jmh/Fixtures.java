@@ -14,7 +14,30 @@ final class Fixtures {
 
 	static final String CHAT_STREAM = stream();
 
+	static final String MESSAGES_STREAM = messages();
+
 	private Fixtures() {
+	}
+
+	/** An Anthropic Messages stream: message_start, one text block of 19 deltas, message_delta, message_stop. */
+	private static String messages() {
+		StringBuilder events = new StringBuilder();
+		events.append("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",")
+			.append("\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude\",\"content\":[],")
+			.append("\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":24,\"output_tokens\":1}}}\n\n")
+			.append("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,")
+			.append("\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
+		for (int i = 0; i < 19; i++) {
+			events.append("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,")
+				.append("\"delta\":{\"type\":\"text_delta\",\"text\":\" word")
+				.append(i)
+				.append("\"}}\n\n");
+		}
+		events.append("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n")
+			.append("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",")
+			.append("\"stop_sequence\":null},\"usage\":{\"output_tokens\":19}}\n\n")
+			.append("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+		return events.toString();
 	}
 
 	/** 22 chunk events, the last with usage, then {@code [DONE]}: the shape of a real chat stream. */

@@ -23,6 +23,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import dev.switchboard.auth.GatewayKey;
 import dev.switchboard.auth.KeyRegistry;
@@ -37,7 +39,11 @@ import dev.switchboard.routing.RouteTable;
 import dev.switchboard.routing.Target;
 import dev.switchboard.streaming.SseEventFramer;
 import dev.switchboard.streaming.StreamEnd;
+import dev.switchboard.provider.WireFormat;
 import dev.switchboard.support.Json;
+import dev.switchboard.translate.StreamTranslation;
+import dev.switchboard.translate.TranslationContext;
+import dev.switchboard.translate.WireCodecs;
 
 /**
  * The per-request work the gateway does itself, on the shared benchmark's request and answers
@@ -62,6 +68,10 @@ public class HotPathBenchmarks {
 
 	private byte[] stream;
 
+	private byte[] anthropicStream;
+
+	private ObjectNode clientRequest;
+
 	private KeyRegistry keys;
 
 	private RouteTable routes;
@@ -71,6 +81,9 @@ public class HotPathBenchmarks {
 		this.request = read("requests/chat.json", Fixtures.CHAT_REQUEST);
 		this.answer = read("mock/chat.json", Fixtures.CHAT_ANSWER);
 		this.stream = read("mock/chat.sse", Fixtures.CHAT_STREAM);
+		this.anthropicStream = read("mock/messages.sse", Fixtures.MESSAGES_STREAM);
+		this.clientRequest = (ObjectNode) JsonMapper.builder().build().readTree(read("requests/chat-stream.json",
+				Fixtures.CHAT_REQUEST.replace("\"stream\":false", "\"stream\":true")));
 		KeyRegistry.Builder registry = KeyRegistry.builder();
 		for (int i = 0; i < 100; i++) {
 			registry.add(KeyRegistry.sha256("sk-team-" + i), new GatewayKey("team-" + i, ModelPolicy.any()));
@@ -131,6 +144,21 @@ public class HotPathBenchmarks {
 		events.release();
 		sink.consume(framer.terminated());
 		framer.release();
+	}
+
+	/**
+	 * A whole Anthropic stream (the mock's, 19 text deltas and the frame events around them) translated event by
+	 * event to an OpenAI client's chunks: what a translated stream adds per stream; divide by 25 for an event.
+	 */
+	@Benchmark
+	public void streamTranslation(Blackhole sink) {
+		TranslationContext context = new TranslationContext(1745000000);
+		StreamTranslation translation = new StreamTranslation(
+				WireCodecs.of(WireFormat.ANTHROPIC).streamToHub(context),
+				WireCodecs.of(WireFormat.OPENAI).streamFromHub(this.clientRequest, context));
+		ByteBuf events = Unpooled.wrappedBuffer(this.anthropicStream);
+		sink.consume(translation.next(events));
+		sink.consume(translation.ended());
 	}
 
 	/** Checks a JSON answer and reads its token usage in one scan (done for every non-streamed answer). */
