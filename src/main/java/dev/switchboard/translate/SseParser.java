@@ -1,10 +1,11 @@
 package dev.switchboard.translate;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,8 +15,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SseParser {
 
-	/** The unfinished line carried over from the previous buffer. */
-	private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+	/** The line being read, as bytes: it may continue from the previous buffer, even inside a character. */
+	private byte[] line = new byte[256];
+
+	private int lineLength;
 
 	private @Nullable String event;
 
@@ -24,23 +27,39 @@ public final class SseParser {
 	/** Whether the last byte seen was a CR, so that a LF right after it ends nothing more. */
 	private boolean afterCr;
 
-	/** Reads {@code chunk} (without releasing it) and appends the events it completed to {@code out}. */
+	/**
+	 * Reads {@code chunk} (without releasing it) and appends the events it completed to {@code out}. Line ends are
+	 * found with {@link ByteBuf#forEachByte} and each line's bytes copied in bulk.
+	 */
 	public void feed(ByteBuf chunk, List<SseEvent> out) {
+		int i = chunk.readerIndex();
 		int end = chunk.writerIndex();
-		for (int i = chunk.readerIndex(); i < end; i++) {
-			byte b = chunk.getByte(i);
-			if (b == '\n' && this.afterCr) {
+		while (i < end) {
+			if (this.afterCr) {
 				this.afterCr = false;
-				continue;
+				if (chunk.getByte(i) == '\n') {
+					i++;
+					continue;
+				}
 			}
-			this.afterCr = b == '\r';
-			if (b == '\n' || b == '\r') {
-				line(out);
+			int lineEnd = chunk.forEachByte(i, end - i, ByteProcessor.FIND_CRLF);
+			if (lineEnd < 0) {
+				append(chunk, i, end - i);
+				return;
 			}
-			else {
-				this.line.write(b);
-			}
+			append(chunk, i, lineEnd - i);
+			this.afterCr = chunk.getByte(lineEnd) == '\r';
+			line(out);
+			i = lineEnd + 1;
 		}
+	}
+
+	private void append(ByteBuf chunk, int index, int length) {
+		if (this.lineLength + length > this.line.length) {
+			this.line = Arrays.copyOf(this.line, Math.max(this.line.length * 2, this.lineLength + length));
+		}
+		chunk.getBytes(index, this.line, this.lineLength, length);
+		this.lineLength += length;
 	}
 
 	/** Parses a whole transcript (tests, fixtures). */
@@ -51,7 +70,7 @@ public final class SseParser {
 	}
 
 	private void line(List<SseEvent> out) {
-		if (this.line.size() == 0) {
+		if (this.lineLength == 0) {
 			if (this.data != null || this.event != null) {
 				out.add(new SseEvent(this.event, (this.data != null) ? this.data.toString() : ""));
 			}
@@ -59,8 +78,8 @@ public final class SseParser {
 			this.data = null;
 			return;
 		}
-		String text = this.line.toString(StandardCharsets.UTF_8);
-		this.line.reset();
+		String text = new String(this.line, 0, this.lineLength, StandardCharsets.UTF_8);
+		this.lineLength = 0;
 		if (text.startsWith(":")) {
 			return;
 		}
