@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the gateway and benchmarks it with the shared harness beside direct, nginx-proxy and portkey, then (unless
-# REFERENCES=0) the two JVM references: a bare Spring Cloud Gateway route and a raw Reactor Netty proxy.
+# TRANSLATED=0) the gateway translating the same requests to an Anthropic-type upstream, then (unless REFERENCES=0)
+# the two JVM references: a bare Spring Cloud Gateway route and a raw Reactor Netty proxy. Each of these runs once per
+# concurrency in CONCURRENCIES (default 64; the full sweep is CONCURRENCIES="1 16 64 256").
 # Usage: bench/run.sh   (settings are the harness's environment variables: DURATION, WARMUP, PIN, MODES, ...)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -9,6 +11,8 @@ PORT=${GATEWAY_PORT:-18080}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 JVM_OPTS=${JVM_OPTS:--Xms256m -Xmx512m -XX:+UseParallelGC}
 REFERENCES=${REFERENCES:-1}
+TRANSLATED=${TRANSLATED:-1}
+CONCURRENCIES=${CONCURRENCIES:-64}
 STAMP=$(date +%Y%m%d-%H%M%S)
 OUT=${RESULTS:-$ROOT/bench/results/$STAMP.md}
 
@@ -16,33 +20,48 @@ OUT=${RESULTS:-$ROOT/bench/results/$STAMP.md}
 mvn_package() { (cd "$1" && "$ROOT/mvnw" -q -B -ntp -DskipTests package); }
 mvn_package "$ROOT"
 
-# slot NAME COMMAND SYSTEMS: one harness run with the command in the gateway slot; its table goes to $OUT.parts
+# slot NAME CONNECTIONS COMMAND SYSTEMS: one harness run with the command in the gateway slot; its table goes to
+# bench/results/$STAMP-NAME-cCONNECTIONS.md
 slot() {
-	GATEWAY_NAME=$1 GATEWAY_CMD=$2 SYSTEMS=$3 GATEWAY_URL=http://127.0.0.1:$PORT \
-		RESULTS=$ROOT/bench/results/$STAMP-$1.md bash "$HARNESS"
+	GATEWAY_NAME=$1 CONNECTIONS=$2 GATEWAY_CMD=$3 SYSTEMS=$4 GATEWAY_URL=http://127.0.0.1:$PORT \
+		RESULTS=$ROOT/bench/results/$STAMP-$1-c$2.md bash "$HARNESS"
 }
 
-slot switchboard "exec $JAVA $JVM_OPTS -jar '$ROOT/target/switchboard.jar' --server.port=$PORT \
---spring.config.additional-location=file:'$ROOT/bench/gateway.yaml' --logging.level.root=warn" \
-	"${SYSTEMS:-direct nginx-proxy portkey}"
+gateway() { # the gateway's command line with configuration file $1
+	echo "exec $JAVA $JVM_OPTS -jar '$ROOT/target/switchboard.jar' --server.port=$PORT \
+--spring.config.additional-location=file:'$ROOT/bench/$1' --logging.level.root=warn"
+}
 
 if [[ $REFERENCES == 1 ]]; then
 	mvn_package "$ROOT/bench/reference/bare-scg"
 	mvn_package "$ROOT/bench/reference/raw-netty"
-	slot bare-scg "exec $JAVA $JVM_OPTS -jar '$ROOT/bench/reference/bare-scg/target/bare-scg.jar' --server.port=$PORT" direct
-	slot raw-netty "exec $JAVA $JVM_OPTS -Dport=$PORT -jar '$ROOT/bench/reference/raw-netty/target/raw-netty.jar'" direct
 fi
 
-{
-	cat "$ROOT/bench/results/$STAMP-switchboard.md"
-	if [[ $REFERENCES == 1 ]]; then
-		for ref in bare-scg raw-netty; do
-			echo
-			echo "References, same settings, separate harness run ($ref):"
-			echo
-			grep -E "^\|(---| ($ref|system) )" "$ROOT/bench/results/$STAMP-$ref.md"
-		done
+for c in $CONCURRENCIES; do
+	slot switchboard "$c" "$(gateway gateway.yaml)" "${SYSTEMS:-direct nginx-proxy portkey}"
+	if [[ $TRANSLATED == 1 ]]; then
+		slot switchboard-translated "$c" "$(gateway gateway-translated.yaml)" direct
 	fi
+	if [[ $REFERENCES == 1 ]]; then
+		slot bare-scg "$c" "exec $JAVA $JVM_OPTS -jar '$ROOT/bench/reference/bare-scg/target/bare-scg.jar' --server.port=$PORT" direct
+		slot raw-netty "$c" "exec $JAVA $JVM_OPTS -Dport=$PORT -jar '$ROOT/bench/reference/raw-netty/target/raw-netty.jar'" direct
+	fi
+done
+
+{
+	for c in $CONCURRENCIES; do
+		echo "## $c connections"
+		echo
+		cat "$ROOT/bench/results/$STAMP-switchboard-c$c.md"
+		for extra in switchboard-translated bare-scg raw-netty; do
+			[[ -f $ROOT/bench/results/$STAMP-$extra-c$c.md ]] || continue
+			echo
+			echo "Same settings, separate harness run ($extra):"
+			echo
+			grep -E "^\|(---| ($extra|system) )" "$ROOT/bench/results/$STAMP-$extra-c$c.md"
+		done
+		echo
+	done
 } >"$OUT"
 echo
 cat "$OUT"

@@ -26,6 +26,7 @@ import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.ProviderAdapter;
 import dev.switchboard.provider.ProviderType;
 import dev.switchboard.provider.UntranslatedAdapter;
+import dev.switchboard.provider.anthropic.AnthropicAdapter;
 import dev.switchboard.provider.azure.AzureOpenAiAdapter;
 import dev.switchboard.provider.http.UpstreamHttpClient;
 import dev.switchboard.provider.mock.MockAdapter;
@@ -37,6 +38,7 @@ import dev.switchboard.routing.RouteTable;
 import dev.switchboard.routing.Strategy;
 import dev.switchboard.routing.Target;
 import dev.switchboard.routing.TargetStats;
+import dev.switchboard.translate.TranslatingAdapter;
 
 /**
  * Checks the bound {@link SwitchboardProperties} as a whole and compiles them into a {@link RuntimeConfig}. Every
@@ -56,7 +58,8 @@ public final class RuntimeConfigCompiler {
 
 	private final UpstreamHttpClient httpClient;
 
-	private final MockAdapter mock = new MockAdapter();
+	/** The mock speaks the OpenAI format; other formats' clients reach it through translation. */
+	private final ProviderAdapter mock = new TranslatingAdapter(new MockAdapter(), ProviderType.MOCK.wireFormat());
 
 	private final AdapterDecorator decorator;
 
@@ -177,12 +180,16 @@ public final class RuntimeConfigCompiler {
 
 	private ProviderAdapter adapter(ProviderType type, @Nullable String baseUrl, SwitchboardProperties.Provider settings) {
 		return switch (type) {
-			case OPENAI -> new OpenAiAdapter(this.httpClient.withConnectTimeout(settings.getConnectTimeout()), baseUrl,
-					settings.getApiKey(), settings.getHeaders());
-			case AZURE_OPENAI -> new AzureOpenAiAdapter(this.httpClient.withConnectTimeout(settings.getConnectTimeout()),
-					baseUrl, apiVersion(settings), settings.getApiKey(), settings.getHeaders());
+			case OPENAI -> new TranslatingAdapter(new OpenAiAdapter(this.httpClient.withConnectTimeout(settings.getConnectTimeout()),
+					baseUrl, settings.getApiKey(), settings.getHeaders()), type.wireFormat());
+			case ANTHROPIC -> new TranslatingAdapter(new AnthropicAdapter(
+					this.httpClient.withConnectTimeout(settings.getConnectTimeout()), baseUrl, settings.getApiKey(),
+					settings.getHeaders()), type.wireFormat());
+			case AZURE_OPENAI -> new TranslatingAdapter(new AzureOpenAiAdapter(
+					this.httpClient.withConnectTimeout(settings.getConnectTimeout()), baseUrl, apiVersion(settings),
+					settings.getApiKey(), settings.getHeaders()), type.wireFormat());
 			case MOCK -> this.mock;
-			case ANTHROPIC, GEMINI -> new UntranslatedAdapter(type);
+			case GEMINI -> new UntranslatedAdapter(type);
 		};
 	}
 

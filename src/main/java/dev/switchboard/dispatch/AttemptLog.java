@@ -30,6 +30,9 @@ public final class AttemptLog {
 
 	private @Nullable Duration shortestRetryAfter;
 
+	/** Time spent waiting on upstreams: every attempt's duration, and backoff before retries. */
+	private final java.util.concurrent.atomic.AtomicLong upstreamNanos = new java.util.concurrent.atomic.AtomicLong();
+
 	/** Each attempt and skipped target in order, for {@code x-switchboard-routing}. */
 	private final List<Step> steps = new CopyOnWriteArrayList<>();
 
@@ -40,6 +43,7 @@ public final class AttemptLog {
 
 	/** The attempt that produced the answer. */
 	void answered(Target target, int status, long nanos) {
+		this.upstreamNanos.addAndGet(nanos);
 		this.steps.add(new Step(name(target), Integer.toString(status), nanos));
 	}
 
@@ -49,6 +53,7 @@ public final class AttemptLog {
 	synchronized void failed(Target target, String reason, String outcome, int status, @Nullable Duration retryAfter,
 			long nanos) {
 		this.steps.add(new Step(name(target), outcome, nanos));
+		this.upstreamNanos.addAndGet(nanos);
 		this.failedAttempts++;
 		this.failures.add(name(target) + ": " + reason);
 		if (status == 429) {
@@ -81,6 +86,20 @@ public final class AttemptLog {
 	synchronized void cancelled(Target target, long nanos) {
 		this.failures.add(name(target) + ": cancelled in flight");
 		this.steps.add(new Step(name(target), "cancelled", nanos));
+		this.upstreamNanos.addAndGet(nanos);
+	}
+
+	/** A backoff before a retry: waiting on the upstream, not gateway work. */
+	void waited(long nanos) {
+		this.upstreamNanos.addAndGet(nanos);
+	}
+
+	/**
+	 * Time spent on upstreams so far. Hedged attempts overlap, so with hedging this can exceed the wall time; the
+	 * overhead computed from it is then clamped at zero.
+	 */
+	public long upstreamNanos() {
+		return this.upstreamNanos.get();
 	}
 
 	/** Upstream requests actually made. */

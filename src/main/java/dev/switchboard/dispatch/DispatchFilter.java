@@ -25,7 +25,6 @@ import dev.switchboard.observability.GatewayMetrics;
 import dev.switchboard.provider.Endpoint;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.UpstreamCall;
-import dev.switchboard.provider.WireFormat;
 import dev.switchboard.resilience.Backoff;
 import dev.switchboard.resilience.ContextLengthExceededException;
 import dev.switchboard.resilience.FallbackPolicy;
@@ -203,7 +202,8 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 				return Mono.empty();
 			}
 			Target target = this.targets.get(index);
-			String unsupported = target.provider().adapter().unsupportedReason(DispatchFilter.this.endpoint, WireFormat.OPENAI);
+			String unsupported = target.provider().adapter().unsupportedReason(DispatchFilter.this.endpoint,
+					DispatchFilter.this.endpoint.format());
 			if (unsupported != null) {
 				this.log.unsupported(target, unsupported);
 				return from(index + 1);
@@ -257,6 +257,7 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 					return Mono.empty();
 				}
 				DispatchFilter.this.metrics.retry(this.plan.route(), target.provider().id());
+				this.log.waited(wait.toNanos());
 				return Mono.delay(wait, EventLoopTimers.current()).then(Mono.defer(() -> onTarget(target, retry + 1)));
 			});
 		}

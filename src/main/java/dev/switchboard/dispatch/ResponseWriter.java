@@ -19,6 +19,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 
+import dev.switchboard.resilience.InvalidAnswerException;
 import dev.switchboard.routing.Target;
 import dev.switchboard.streaming.SseEventFramer;
 import dev.switchboard.streaming.StreamEnd;
@@ -62,6 +63,7 @@ final class ResponseWriter {
 		response.getHeaders().set(GatewayHeaders.MODEL, answer.target().model());
 		response.getHeaders().set(GatewayHeaders.ATTEMPTS, Integer.toString(log.attempts()));
 		response.getHeaders().set(GatewayHeaders.ROUTING, log.routing());
+		response.getHeaders().set(GatewayHeaders.OVERHEAD_MS, overhead(exchange, log));
 		DataBufferFactory factory = response.bufferFactory();
 		SseEventFramer framer = answer.framer();
 		if (framer == null) {
@@ -141,8 +143,9 @@ final class ResponseWriter {
 				}
 				return Mono.just(interrupted(exchange, message(alarm[0], idle)));
 			}))
-			.onErrorResume(failure -> Mono.just(interrupted(exchange,
-					"The upstream stream failed before it was complete (" + failure.getClass().getSimpleName() + ").")));
+			.onErrorResume(failure -> Mono.just(interrupted(exchange, (failure instanceof InvalidAnswerException)
+					? failure.getMessage()
+					: "The upstream stream failed before it was complete (" + failure.getClass().getSimpleName() + ").")));
 	}
 
 	private static String message(StreamWatchdog.@Nullable Alarm alarm, Duration idle) {
@@ -160,6 +163,19 @@ final class ResponseWriter {
 		logger.warn("request_id=" + exchange.getAttribute(GatewayAttributes.REQUEST_ID) + " stream interrupted: "
 				+ message);
 		return Unpooled.wrappedBuffer(this.streamEnd.interruption(message));
+	}
+
+	/**
+	 * The gateway's own share of the time to this answer: from the request's arrival to now, less the time spent on
+	 * upstreams (attempts and backoff). Kept for the request's metrics; returned in milliseconds, three decimals.
+	 */
+	private static String overhead(ServerWebExchange exchange, AttemptLog log) {
+		Long start = exchange.getAttribute(GatewayAttributes.START_NANOS);
+		long nanos = (start != null) ? Math.max(0, System.nanoTime() - start - log.upstreamNanos()) : 0;
+		exchange.getAttributes().put(GatewayAttributes.OVERHEAD_NANOS, nanos);
+		long micros = nanos / 1000;
+		long fraction = micros % 1000;
+		return (micros / 1000) + ((fraction < 10) ? ".00" : (fraction < 100) ? ".0" : ".") + fraction;
 	}
 
 	private static DataBuffer wrap(DataBufferFactory factory, ByteBuf buffer) {

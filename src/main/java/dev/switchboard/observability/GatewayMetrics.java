@@ -38,6 +38,9 @@ public class GatewayMetrics {
 	/** Same-target retries; tags route, provider. */
 	public static final String RETRIES = "switchboard.retries";
 
+	/** The gateway's own time to each answer: total time less the time spent on upstreams; tag route. */
+	public static final String OVERHEAD = "switchboard.overhead";
+
 	/** Hedged requests: each hedge started, then who won; tags route, provider (the target hedged), outcome. */
 	public static final String HEDGES = "switchboard.hedges";
 
@@ -81,6 +84,8 @@ public class GatewayMetrics {
 	private final ConcurrentMap<RetryTags, Counter> retries = new ConcurrentHashMap<>();
 
 	private final ConcurrentMap<FallbackTags, Counter> hedges = new ConcurrentHashMap<>();
+
+	private final ConcurrentMap<String, Timer> overheads = new ConcurrentHashMap<>();
 
 	private final ConcurrentMap<String, io.micrometer.core.instrument.DistributionSummary> attemptCounts = new ConcurrentHashMap<>();
 
@@ -190,6 +195,15 @@ public class GatewayMetrics {
 				.tag("reason", t.reason)
 				.register(this.registry))
 			.increment();
+	}
+
+	public void overhead(String route, long nanos) {
+		this.overheads
+			.computeIfAbsent(route, r -> Timer.builder(OVERHEAD)
+				.description("The gateway's own time to each answer (x-switchboard-overhead-ms): total less upstream time")
+				.tag("route", r)
+				.register(this.registry))
+			.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 	/**

@@ -97,6 +97,10 @@ public class RequestMetricsFilter implements WebFilter, Ordered {
 			String path = exchange.getRequest().getPath().value();
 			this.metrics.request(route, provider, model, status, outcome, (attempts != null) ? attempts.attempts() : -1,
 					nanos);
+			Long overhead = exchange.getAttribute(GatewayAttributes.OVERHEAD_NANOS);
+			if (overhead != null) {
+				this.metrics.overhead(route, overhead);
+			}
 			String providerName = null;
 			if (plan != null && !plan.targets().isEmpty()) {
 				// a request that reached model resolution is a GenAI operation, answered or not

@@ -1,26 +1,36 @@
 package dev.switchboard.provider;
 
 /**
- * The OpenAI-style API endpoints the gateway proxies, with the path each has under an OpenAI-type base URL.
+ * The API endpoints the gateway serves, each with the wire format its clients speak and the path it has under an
+ * OpenAI-type base URL.
  */
 public enum Endpoint {
 
 	/** {@code POST /v1/chat/completions}. */
-	CHAT_COMPLETIONS("/v1/chat/completions", "/chat/completions"),
+	CHAT_COMPLETIONS("/v1/chat/completions", "/chat/completions", WireFormat.OPENAI),
 
 	/** {@code POST /v1/embeddings}. */
-	EMBEDDINGS("/v1/embeddings", "/embeddings"),
+	EMBEDDINGS("/v1/embeddings", "/embeddings", WireFormat.OPENAI),
 
 	/** {@code POST /v1/responses}. */
-	RESPONSES("/v1/responses", "/responses");
+	RESPONSES("/v1/responses", "/responses", WireFormat.OPENAI),
+
+	/** {@code POST /v1/messages}, Anthropic's Messages API. */
+	MESSAGES("/v1/messages", "/messages", WireFormat.ANTHROPIC),
+
+	/** {@code POST /v1/messages/count_tokens}, Anthropic's token counting. */
+	COUNT_TOKENS("/v1/messages/count_tokens", "/messages/count_tokens", WireFormat.ANTHROPIC);
 
 	private final String path;
 
 	private final String upstreamPath;
 
-	Endpoint(String path, String upstreamPath) {
+	private final WireFormat format;
+
+	Endpoint(String path, String upstreamPath, WireFormat format) {
 		this.path = path;
 		this.upstreamPath = upstreamPath;
+		this.format = format;
 	}
 
 	/** The path clients call on the gateway. */
@@ -31,6 +41,11 @@ public enum Endpoint {
 	/** The path appended to an OpenAI-type provider's base URL. */
 	public String upstreamPath() {
 		return this.upstreamPath;
+	}
+
+	/** The wire format the endpoint's clients speak, and in which they get answers and errors. */
+	public WireFormat format() {
+		return this.format;
 	}
 
 }

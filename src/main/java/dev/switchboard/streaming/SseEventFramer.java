@@ -2,6 +2,7 @@ package dev.switchboard.streaming;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.util.ByteProcessor;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -67,22 +68,46 @@ public final class SseEventFramer {
 		}
 	}
 
-	/** Index just past the last blank line ({@code \n\n}, {@code \n\r\n} or {@code \r\r}), or -1. */
+	/**
+	 * Index just past the last blank line ({@code \n\n}, {@code \n\r\n} or {@code \r\r}), or -1. Scanned with
+	 * {@link ByteBuf#forEachByteDesc}, which walks a composite buffer (an event split over reads) component by
+	 * component instead of looking each index up.
+	 */
 	static int lastBoundary(ByteBuf data) {
-		int first = data.readerIndex();
-		for (int i = data.writerIndex() - 1; i > first; i--) {
-			byte b = data.getByte(i);
-			if (b == '\n') {
-				byte before = data.getByte(i - 1);
-				if (before == '\n' || (before == '\r' && i - 2 >= first && data.getByte(i - 2) == '\n')) {
-					return i + 1;
-				}
-			}
-			else if (b == '\r' && data.getByte(i - 1) == '\r') {
-				return i + 1;
-			}
+		int length = data.readableBytes();
+		if (length < 2) {
+			return -1;
 		}
-		return -1;
+		BoundaryFinder finder = new BoundaryFinder();
+		int at = data.forEachByteDesc(data.readerIndex(), length, finder);
+		return (at < 0) ? -1 : at + finder.length;
+	}
+
+	/** Scans backwards, remembering the two bytes after the current one, for the start of a blank line. */
+	private static final class BoundaryFinder implements ByteProcessor {
+
+		private byte next1;
+
+		private byte next2;
+
+		/** The length of the separator found. */
+		private int length;
+
+		@Override
+		public boolean process(byte value) {
+			if (value == '\n' && this.next1 == '\n' || value == '\r' && this.next1 == '\r') {
+				this.length = 2;
+				return false;
+			}
+			if (value == '\n' && this.next1 == '\r' && this.next2 == '\n') {
+				this.length = 3;
+				return false;
+			}
+			this.next2 = this.next1;
+			this.next1 = value;
+			return true;
+		}
+
 	}
 
 	/** The last event in {@code [start, boundary)}, without the blank line that ends it. */

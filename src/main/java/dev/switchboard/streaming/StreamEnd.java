@@ -51,6 +51,27 @@ public enum StreamEnd {
 			return out.toString().getBytes(StandardCharsets.UTF_8);
 		}
 
+	},
+
+	/**
+	 * Anthropic's Messages API: {@code message_stop}; an error is an {@code error} event of type {@code api_error}, and
+	 * the stream then has no {@code message_stop}.
+	 */
+	ANTHROPIC_MESSAGES {
+
+		@Override
+		boolean isTerminal(ByteBuf event) {
+			return eventIs(event, "message_stop");
+		}
+
+		@Override
+		public byte[] interruption(String message) {
+			StringBuilder out = new StringBuilder("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":");
+			Json.appendString(out, message);
+			out.append("}}\n\n");
+			return out.toString().getBytes(StandardCharsets.UTF_8);
+		}
+
 	};
 
 	/** Whether {@code event} (one whole event, without its blank line) is the stream's last, regular event. */

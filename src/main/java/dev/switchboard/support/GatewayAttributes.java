@@ -33,6 +33,9 @@ public final class GatewayAttributes {
 	/** {@code Long}: {@link System#nanoTime()} when the gateway received the request. */
 	public static final String START_NANOS = qualify("startNanos");
 
+	/** The gateway's own time to the answer (Long nanoseconds), set when the answer is committed. */
+	public static final String OVERHEAD_NANOS = qualify("overheadNanos");
+
 	private GatewayAttributes() {
 	}
 

@@ -15,7 +15,8 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 
 /**
- * Renders every error under {@code /v1/} in the caller's wire format, whoever raised it: the gateway's own
+ * Renders every error under {@code /v1/} in the caller's wire format (Anthropic's under {@code /v1/messages}, else
+ * OpenAI's), whoever raised it: the gateway's own
  * {@link GatewayException}s, WebFlux's "no handler" 404, and unexpected failures (as a bare 500 that names the request
  * id, never the cause).
  * <p>
@@ -36,13 +37,28 @@ public class GatewayErrorHandler implements WebExceptionHandler, Ordered {
 			return Mono.error(ex);
 		}
 		GatewayException error = toGatewayException(exchange, ex);
-		response.setStatusCode(error.code().status());
+		int status = error.code().status().value();
+		byte[] body;
+		if (isAnthropicPath(exchange.getRequest())) {
+			// Anthropic's shape and status conventions; the gateway's code leads the message
+			status = ErrorBodies.anthropicStatus(status);
+			body = ErrorBodies.anthropic(ErrorBodies.anthropicType(status), error.code().code() + ": " + error.getMessage());
+		}
+		else {
+			body = ErrorBodies.openAi(error.getMessage(), error.code().type(), error.code().code(), error.param());
+		}
+		response.setStatusCode(HttpStatusCode.valueOf(status));
 		response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
 		response.getHeaders().remove("Content-Length");
 		error.headers().forEach((name, values) -> response.getHeaders().put(name, values));
-		byte[] body = ErrorBodies.openAi(error.getMessage(), error.code().type(), error.code().code(), error.param());
 		response.getHeaders().setContentLength(body.length);
 		return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
+	}
+
+	/** Anthropic's Messages API endpoints, whose clients get Anthropic's error shape. */
+	private static boolean isAnthropicPath(ServerHttpRequest request) {
+		String path = request.getPath().value();
+		return path.equals("/v1/messages") || path.startsWith("/v1/messages/");
 	}
 
 	private static boolean isApiPath(ServerHttpRequest request) {

@@ -17,6 +17,9 @@ public final class GatewayHeaders {
 	/** How many upstream requests were made for this client request. */
 	public static final String ATTEMPTS = "x-switchboard-attempts";
 
+	/** The gateway's own time to the answer, in milliseconds: total time less the time spent on upstreams. */
+	public static final String OVERHEAD_MS = "x-switchboard-overhead-ms";
+
 	/** Each attempt and skipped target: {@code provider/model;outcome=...;dur=ms}, comma-separated. */
 	public static final String ROUTING = "x-switchboard-routing";
 

@@ -6,7 +6,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
 
 import dev.switchboard.config.RuntimeConfigHolder;
-import dev.switchboard.provider.openai.OpenAiAdapter;
+import dev.switchboard.translate.TranslatingAdapter;
 import dev.switchboard.testsupport.GatewayIntegrationTest;
 import dev.switchboard.testsupport.OpenAiFixtures;
 
@@ -33,8 +33,8 @@ class TracingOffIntegrationTests extends GatewayIntegrationTest {
 	void nothingOfTracingIsOnTheRequestPath() {
 		assertThat(this.context.getBeansOfType(GatewayTracing.class)).isEmpty();
 		assertThat(this.configs.current().routes().providers().get("primary").adapter())
-			.as("the adapter is the provider's own, not wrapped")
-			.isInstanceOf(OpenAiAdapter.class);
+			.as("the provider's adapter behind translation, with no tracing wrapper around it")
+			.isInstanceOf(TranslatingAdapter.class);
 		PRIMARY.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
 			.withHeader("Content-Type", "application/json")
 			.withBody(OpenAiFixtures.completion("gpt-4o-mini", "Hi"))));

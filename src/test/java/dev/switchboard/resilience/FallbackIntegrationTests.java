@@ -34,6 +34,8 @@ class FallbackIntegrationTests extends GatewayIntegrationTest {
 
 	private static final String CHAT = "/v1/chat/completions";
 
+	private static final String EMBEDDINGS = "/v1/embeddings";
+
 	@ParameterizedTest(name = "HTTP {0}")
 	@ValueSource(ints = { 408, 409, 429, 500, 502, 503, 504 })
 	void triesEachTargetOfTheChainInOrderWhenUpstreamsAnswer(int status) {
@@ -267,23 +269,25 @@ class FallbackIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	@Test
-	void skipsATargetThatNeedsTranslationWithoutCountingIt() {
-		stubAnswer(SECONDARY, "llama-3.3-70b", "from secondary");
+	void skipsATargetThatCannotServeTheEndpointWithoutCountingIt() {
+		SECONDARY.stubFor(post(EMBEDDINGS).willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"object\":\"list\",\"data\":[],\"model\":\"llama-3.3-70b\"}")));
 
-		EntityExchangeResult<byte[]> result = chat("smart");
+		EntityExchangeResult<byte[]> result = embeddings("smart");
 
 		assertThat(result.getStatus().value()).isEqualTo(200);
-		assertThat(body(result)).contains("from secondary");
 		assertThat(result.getResponseHeaders().getFirst("x-switchboard-provider")).isEqualTo("secondary");
 		assertThat(result.getResponseHeaders().getFirst("x-switchboard-model")).isEqualTo("llama-3.3-70b");
 		assertThat(result.getResponseHeaders().getFirst("x-switchboard-attempts"))
-			.as("the anthropic target was skipped without a request").isEqualTo("1");
-		SECONDARY.verify(1, postRequestedFor(urlEqualTo(CHAT)));
+			.as("the anthropic target (no embeddings) was skipped without a request").isEqualTo("1");
+		SECONDARY.verify(1, postRequestedFor(urlEqualTo(EMBEDDINGS)));
+		CLAUDE.verify(0, postRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.anyUrl()));
 	}
 
 	@Test
 	void answers400UnsupportedByProviderWhenNoTargetCanServeTheRequest() {
-		EntityExchangeResult<byte[]> result = chat("claude-only");
+		EntityExchangeResult<byte[]> result = embeddings("claude-only");
 
 		assertThat(assertGatewayError(result, 400, "unsupported_by_provider", "invalid_request_error").get("param")
 			.stringValue()).isEqualTo("model");
@@ -293,13 +297,24 @@ class FallbackIntegrationTests extends GatewayIntegrationTest {
 
 	@Test
 	void answers502ListingTheSkippedTargetWhenTheOnlyUsableTargetFailed() {
-		stubFailure(SECONDARY, 500, 0);
+		SECONDARY.stubFor(post(EMBEDDINGS).willReturn(aResponse().withStatus(500)));
 
-		EntityExchangeResult<byte[]> result = chat("smart");
+		EntityExchangeResult<byte[]> result = embeddings("smart");
 
 		assertGatewayError(result, 502, "upstream_unavailable", "upstream_error");
 		assertThat(message(result)).contains("claude/claude-sonnet-4").contains("secondary/llama-3.3-70b: HTTP 500");
 		assertThat(result.getResponseHeaders().getFirst("x-switchboard-attempts")).isEqualTo("1");
+	}
+
+	private EntityExchangeResult<byte[]> embeddings(String model) {
+		return this.client.post()
+			.uri(EMBEDDINGS)
+			.header("Authorization", "Bearer " + TEAM_A_KEY)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"model\":\"" + model + "\",\"input\":\"hello\"}")
+			.exchange()
+			.expectBody()
+			.returnResult();
 	}
 
 	private static void stubAnswer(WireMockServer server, String model, String content) {

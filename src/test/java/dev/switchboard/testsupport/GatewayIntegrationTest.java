@@ -22,7 +22,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * Base of the integration tests: the gateway booted on a random port with profile {@code it}
- * ({@code application-it.yaml}), and three WireMock providers ({@code primary}, {@code secondary}, {@code third})
+ * ({@code application-it.yaml}), and WireMock providers ({@code primary}, {@code secondary}, {@code third} of type
+ * openai, {@code claude} of type anthropic)
  * that live as long as the JVM. Every subclass sees the same properties, so Spring's test context cache boots the
  * gateway once for all of them.
  * <p>
@@ -52,6 +53,11 @@ public abstract class GatewayIntegrationTest {
 
 	protected static final WireMockServer THIRD = start();
 
+	/** Provider {@code claude}, of type anthropic: serves {@code /v1/messages}. */
+	protected static final WireMockServer CLAUDE = start();
+
+	protected static final String CLAUDE_PROVIDER_KEY = "sk-ant-provider-SECRET";
+
 	/** Provider {@code scripted}: streams, stalls and cuts on a script, and reports closed connections. */
 	protected static final ScriptedUpstream SCRIPTED = new ScriptedUpstream();
 
@@ -70,6 +76,7 @@ public abstract class GatewayIntegrationTest {
 		registry.add("switchboard.providers.third.base-url", () -> THIRD.baseUrl() + "/v1");
 		registry.add("switchboard.providers.fragile.base-url", () -> THIRD.baseUrl() + "/v1");
 		registry.add("switchboard.providers.scripted.base-url", SCRIPTED::baseUrl);
+		registry.add("switchboard.providers.claude.base-url", CLAUDE::baseUrl);
 		// Azure's base URL is the resource host; Groq's and Ollama's keep their real paths under WireMock
 		registry.add("switchboard.providers.azure.base-url", THIRD::baseUrl);
 		registry.add("switchboard.providers.azure-entra.base-url", THIRD::baseUrl);
@@ -86,7 +93,7 @@ public abstract class GatewayIntegrationTest {
 
 	@BeforeEach
 	void resetProviders() {
-		for (WireMockServer server : new WireMockServer[] { PRIMARY, SECONDARY, THIRD }) {
+		for (WireMockServer server : new WireMockServer[] { PRIMARY, SECONDARY, THIRD, CLAUDE }) {
 			server.resetAll();
 		}
 		SCRIPTED.reset();

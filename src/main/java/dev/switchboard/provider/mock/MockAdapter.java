@@ -42,7 +42,8 @@ public class MockAdapter implements ProviderAdapter {
 		if (inbound != WireFormat.OPENAI) {
 			return "the mock provider speaks the OpenAI format only";
 		}
-		return (endpoint == Endpoint.RESPONSES) ? "the mock provider does not implement " + endpoint.path() : null;
+		return (endpoint == Endpoint.CHAT_COMPLETIONS || endpoint == Endpoint.EMBEDDINGS) ? null
+				: "the mock provider does not implement " + endpoint.path();
 	}
 
 	@Override
@@ -58,7 +59,8 @@ public class MockAdapter implements ProviderAdapter {
 			return switch (call.endpoint()) {
 				case CHAT_COMPLETIONS -> chat(request, call.model());
 				case EMBEDDINGS -> embeddings(request, call.model());
-				case RESPONSES -> error(404, "The mock provider does not implement /v1/responses.");
+				case RESPONSES, MESSAGES, COUNT_TOKENS ->
+					error(404, "The mock provider does not implement " + call.endpoint().path() + ".");
 			};
 		});
 	}

@@ -219,6 +219,30 @@ class AzureOpenAiIntegrationTests extends GatewayIntegrationTest {
 			.withHeader("Authorization", absent()));
 	}
 
+	@Test
+	void anAnthropicClientReachesAnAzureDeploymentThroughTranslation() {
+		THIRD.stubFor(post(urlEqualTo(CHAT_URL)).willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "application/json")
+			.withBody(OpenAiFixtures.completion("gpt-4o", "Translated by the gateway"))));
+
+		EntityExchangeResult<byte[]> result = this.client.post()
+			.uri("/v1/messages")
+			.header("x-api-key", TEAM_A_KEY)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"model\":\"azure/gpt4o-prod\",\"max_tokens\":64,"
+					+ "\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}")
+			.exchange()
+			.expectBody()
+			.returnResult();
+
+		assertThat(result.getStatus().value()).isEqualTo(200);
+		assertThat(new String(result.getResponseBodyContent())).as("an Anthropic message for the Anthropic client")
+			.contains("\"type\":\"message\"", "Translated by the gateway");
+		THIRD.verify(1, postRequestedFor(urlEqualTo(CHAT_URL)).withHeader("api-key", equalTo(AZURE_KEY))
+			.withHeader("Authorization", absent())
+			.withRequestBody(matchingJsonPath("$.messages[0].content", equalTo("Hello"))));
+	}
+
 	private EntityExchangeResult<byte[]> send(String path, String body) {
 		return this.client.post()
 			.uri(path)

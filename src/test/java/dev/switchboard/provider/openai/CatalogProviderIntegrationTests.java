@@ -64,6 +64,29 @@ class CatalogProviderIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	@Test
+	void anAnthropicClientReachesACatalogProviderThroughTranslation() {
+		THIRD.stubFor(post("/openai/v1/chat/completions").willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "application/json")
+			.withBody(OpenAiFixtures.completion("llama-3.3-70b-versatile", "Hi from Groq"))));
+
+		EntityExchangeResult<byte[]> result = this.client.post()
+			.uri("/v1/messages")
+			.header("x-api-key", TEAM_A_KEY)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"model\":\"groq/llama-3.3-70b-versatile\",\"max_tokens\":64,"
+					+ "\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}")
+			.exchange()
+			.expectBody()
+			.returnResult();
+
+		assertThat(result.getStatus().value()).as("the catalog's endpoint check leaves /v1/messages to translation")
+			.isEqualTo(200);
+		assertThat(new String(result.getResponseBodyContent())).contains("\"type\":\"message\"", "Hi from Groq");
+		THIRD.verify(1, postRequestedFor(urlEqualTo("/openai/v1/chat/completions"))
+			.withHeader("Authorization", equalTo("Bearer sk-provider-groq-SECRET")));
+	}
+
+	@Test
 	void aLocalCatalogProviderSendsNoAuthorizationHeader() {
 		THIRD.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
 			.withHeader("Content-Type", "application/json")
