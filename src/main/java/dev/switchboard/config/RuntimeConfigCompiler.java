@@ -27,9 +27,11 @@ import dev.switchboard.provider.ProviderAdapter;
 import dev.switchboard.provider.ProviderType;
 import dev.switchboard.provider.UntranslatedAdapter;
 import dev.switchboard.provider.anthropic.AnthropicAdapter;
+import dev.switchboard.provider.azure.AzureOpenAiAdapter;
 import dev.switchboard.provider.http.UpstreamHttpClient;
 import dev.switchboard.provider.mock.MockAdapter;
 import dev.switchboard.provider.openai.OpenAiAdapter;
+import dev.switchboard.provider.openai.OpenAiCompatibleProvider;
 import dev.switchboard.routing.HedgePolicy;
 import dev.switchboard.routing.RoutePlan;
 import dev.switchboard.routing.RouteTable;
@@ -49,6 +51,8 @@ public final class RuntimeConfigCompiler {
 	private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
 
 	private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
+	private static final Pattern API_VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
 	private final CircuitBreakerRegistry breakers;
 
@@ -125,11 +129,27 @@ public final class RuntimeConfigCompiler {
 				problems.add(where + ": a provider id is letters, digits, '.', '_' and '-' (no '/')");
 			}
 			ProviderType type = ProviderType.of(p.getType());
+			// a catalog entry (groq, ollama, ...) is an OpenAI-type provider with the entry's defaults and checks
+			OpenAiCompatibleProvider known = (type == null) ? OpenAiCompatibleProvider.of(p.getType()) : null;
+			if (known != null) {
+				type = ProviderType.OPENAI;
+			}
 			if (type == null) {
 				problems.add(where + ".type: " + ((p.getType() == null) ? "is required" : "unknown type '" + p.getType() + "'")
 						+ " (one of " + typeNames() + ")");
 			}
-			String baseUrl = (type != null) ? baseUrl(where, type, p.getBaseUrl(), problems) : null;
+			String baseUrl = (type != null)
+					? baseUrl(where, (known != null) ? known.baseUrl() : type.defaultBaseUrl(), p.getBaseUrl(), problems) : null;
+			if (type == ProviderType.AZURE_OPENAI) {
+				checkAzure(where, p, problems);
+			}
+			else if (p.getApiVersion() != null && type != null) {
+				problems.add(where + ".api-version: only azure-openai providers take an api-version");
+			}
+			if (known != null && known.keyRequired() && !hasCredential(p)) {
+				problems.add(where + ".api-key: a " + known.id() + " provider needs an API key"
+						+ ((known.keyVariable() != null) ? " (its SDKs read " + known.keyVariable() + ")" : ""));
+			}
 			positive(where + ".timeout", p.getTimeout(), problems);
 			positive(where + ".first-byte-timeout", p.getFirstByteTimeout(), problems);
 			positive(where + ".idle-timeout", p.getIdleTimeout(), problems);
@@ -146,8 +166,12 @@ public final class RuntimeConfigCompiler {
 				}
 			}
 			if (problems.size() == before && type != null) {
+				ProviderAdapter adapter = adapter(type, baseUrl, p);
+				if (known != null) {
+					adapter = known.restrict(adapter);
+				}
 				providers.put(id, new Provider(id, type, p.effectiveFirstByteTimeout(), p.getIdleTimeout(), List.copyOf(p.getModels()),
-						this.decorator.decorate(id, type, adapter(type, baseUrl, p)),
+						this.decorator.decorate(id, type, adapter),
 						CircuitBreakerSettings.breaker(this.breakers, id, p.getCircuitBreaker())));
 			}
 		});
@@ -161,15 +185,57 @@ public final class RuntimeConfigCompiler {
 			case ANTHROPIC -> new TranslatingAdapter(new AnthropicAdapter(
 					this.httpClient.withConnectTimeout(settings.getConnectTimeout()), baseUrl, settings.getApiKey(),
 					settings.getHeaders()), type.wireFormat());
+			case AZURE_OPENAI -> new TranslatingAdapter(new AzureOpenAiAdapter(
+					this.httpClient.withConnectTimeout(settings.getConnectTimeout()), baseUrl, apiVersion(settings),
+					settings.getApiKey(), settings.getHeaders()), type.wireFormat());
 			case MOCK -> this.mock;
 			case GEMINI -> new UntranslatedAdapter(type);
 		};
 	}
 
-	/** The base URL without a trailing slash, or the type's default; problems for anything else. */
-	private static @Nullable String baseUrl(String where, ProviderType type, @Nullable String configured,
+	/** The api-version of an azure-openai provider: the configured one, else the current GA version. */
+	private static String apiVersion(SwitchboardProperties.Provider settings) {
+		String configured = settings.getApiVersion();
+		return (configured == null || configured.isBlank()) ? AzureOpenAiAdapter.DEFAULT_API_VERSION : configured.trim();
+	}
+
+	/**
+	 * An azure-openai provider names its resource in {@code base-url}, carries a key or an Entra token, and has an
+	 * api-version that fits in a query string.
+	 */
+	private static void checkAzure(String where, SwitchboardProperties.Provider p, List<String> problems) {
+		String url = p.getBaseUrl();
+		if (url == null || url.isBlank()) {
+			problems.add(where + ".base-url: an azure-openai provider needs its resource endpoint, "
+					+ "https://<resource>.openai.azure.com");
+		}
+		else if (url.contains("/openai/") || url.replaceAll("/+$", "").endsWith("/openai")) {
+			problems.add(where + ".base-url: '" + url.trim() + "' should be the resource endpoint only, "
+					+ "https://<resource>.openai.azure.com: the gateway adds /openai/deployments/...");
+		}
+		if (!hasCredential(p)) {
+			problems.add(where + ".api-key: an azure-openai provider needs an api-key, or a Microsoft Entra token as "
+					+ "headers.Authorization: Bearer <token>");
+		}
+		String version = p.getApiVersion();
+		if (version != null && !API_VERSION.matcher(version.trim()).matches()) {
+			problems.add(where + ".api-version: '" + version + "' is not an api-version (2024-10-21, "
+					+ "2025-04-01-preview or v1)");
+		}
+	}
+
+	/** Whether a provider has a key, or a configured Authorization header that takes its place. */
+	private static boolean hasCredential(SwitchboardProperties.Provider p) {
+		if (p.getApiKey() != null && !p.getApiKey().isBlank()) {
+			return true;
+		}
+		return p.getHeaders().keySet().stream().anyMatch("Authorization"::equalsIgnoreCase);
+	}
+
+	/** The base URL without a trailing slash, or the default; problems for anything else. */
+	private static @Nullable String baseUrl(String where, @Nullable String defaultUrl, @Nullable String configured,
 			List<String> problems) {
-		String url = (configured == null || configured.isBlank()) ? type.defaultBaseUrl() : configured.trim();
+		String url = (configured == null || configured.isBlank()) ? defaultUrl : configured.trim();
 		if (url == null) {
 			return null;
 		}
@@ -350,6 +416,9 @@ public final class RuntimeConfigCompiler {
 		StringBuilder names = new StringBuilder();
 		for (ProviderType type : ProviderType.values()) {
 			names.append((names.length() == 0) ? "" : ", ").append(type.id());
+		}
+		for (String id : OpenAiCompatibleProvider.ids()) {
+			names.append(", ").append(id);
 		}
 		return names.toString();
 	}

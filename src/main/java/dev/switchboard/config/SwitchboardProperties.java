@@ -186,14 +186,20 @@ public class SwitchboardProperties {
 
 	public static class Provider {
 
-		/** Wire type: openai, anthropic, gemini or mock. */
+		/** Wire type: openai, azure-openai, anthropic, gemini, mock, or a catalog entry such as groq or ollama. */
 		private @Nullable String type;
 
-		/** Base URL; for openai it ends in /v1, for anthropic it is the host. Optional where the type has a default. */
+		/**
+		 * Base URL; for openai it ends in /v1, for anthropic and azure-openai it is the host. Optional where the type
+		 * has a default.
+		 */
 		private @Nullable String baseUrl;
 
 		/** The provider's API key, sent upstream in the header the type expects. */
 		private @Nullable String apiKey;
+
+		/** Azure OpenAI's api-version query parameter (azure-openai only); v1 selects Azure's v1 API. */
+		private @Nullable String apiVersion;
 
 		/** Extra headers sent upstream with every request. */
 		private Map<String, String> headers = new LinkedHashMap<>();
@@ -246,6 +252,14 @@ public class SwitchboardProperties {
 
 		public void setApiKey(@Nullable String apiKey) {
 			this.apiKey = apiKey;
+		}
+
+		public @Nullable String getApiVersion() {
+			return this.apiVersion;
+		}
+
+		public void setApiVersion(@Nullable String apiVersion) {
+			this.apiVersion = apiVersion;
 		}
 
 		public Map<String, String> getHeaders() {

@@ -38,6 +38,7 @@ public final class GenAiConventions {
 	/** The {@code gen_ai.provider.name} of a provider type. */
 	public static String providerName(ProviderType type) {
 		return switch (type) {
+			case AZURE_OPENAI -> "azure.ai.openai";
 			case GEMINI -> "gcp.gemini";
 			case MOCK -> "switchboard.mock";
 			default -> type.id();

@@ -6,11 +6,21 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code type} of a configured provider: which wire format it speaks and where it lives by default.
+ * <p>
+ * These are the kinds of adapter the gateway has. The OpenAI-compatible services that need nothing but a base URL and
+ * a key ({@code groq}, {@code ollama}, ...) are not listed here: they are entries of
+ * {@link dev.switchboard.provider.openai.OpenAiCompatibleProvider}, served as {@link #OPENAI}.
  */
 public enum ProviderType {
 
 	/** OpenAI or any OpenAI-compatible API; the base URL ends in {@code /v1}. */
 	OPENAI("openai", WireFormat.OPENAI, "https://api.openai.com/v1"),
+
+	/**
+	 * Azure OpenAI: OpenAI's wire format at deployment URLs, with the key in an {@code api-key} header. The base URL is
+	 * the resource endpoint ({@code https://<resource>.openai.azure.com}) and has no default.
+	 */
+	AZURE_OPENAI("azure-openai", WireFormat.OPENAI, null),
 
 	/** Anthropic's Messages API; the base URL is the host. */
 	ANTHROPIC("anthropic", WireFormat.ANTHROPIC, "https://api.anthropic.com"),
@@ -42,7 +52,10 @@ public enum ProviderType {
 		return this.wireFormat;
 	}
 
-	/** The base URL used when none is configured, or {@code null} when the type needs none (mock). */
+	/**
+	 * The base URL used when none is configured, or {@code null} when the type needs none (mock) or has none to offer
+	 * (azure-openai, whose URL names the customer's own resource).
+	 */
 	public @Nullable String defaultBaseUrl() {
 		return this.defaultBaseUrl;
 	}

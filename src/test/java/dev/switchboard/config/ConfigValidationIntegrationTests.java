@@ -76,7 +76,10 @@ class ConfigValidationIntegrationTests {
 				"environment variable TEAM_A_KEY is not set (needed by switchboard.auth.keys[0].key)",
 				"switchboard.providers.up.base-url: 'ftp://x' is not an absolute http(s) URL",
 				"switchboard.providers.spaced.base-url: 'not a url' is not a valid URL",
-				"switchboard.providers.weird.type: unknown type 'banana' (one of openai, anthropic, gemini, mock)",
+				"switchboard.providers.weird.type: unknown type 'banana' (one of "
+						+ "openai, azure-openai, anthropic, gemini, mock, groq, together, fireworks, deepseek, mistral, xai, "
+						+ "openrouter, cerebras, perplexity, deepinfra, sambanova, moonshot, dashscope, nvidia, github, ollama, "
+						+ "vllm, lmstudio)",
 				"switchboard.routes[0].targets[0].provider: unknown provider 'nowhere'",
 				"switchboard.routes[1].model: duplicate route alias 'demo'",
 				"switchboard.auth.keys[2]: the same key is configured twice",

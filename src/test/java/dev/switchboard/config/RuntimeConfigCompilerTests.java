@@ -110,7 +110,10 @@ class RuntimeConfigCompilerTests {
 		set("switchboard.providers.blank-model.models[0]", " ");
 
 		assertThat(problems()).containsExactlyInAnyOrder(
-				"switchboard.providers.no-type.type: is required (one of openai, anthropic, gemini, mock)",
+				"switchboard.providers.no-type.type: is required (one of "
+						+ "openai, azure-openai, anthropic, gemini, mock, groq, together, fireworks, deepseek, mistral, xai, "
+						+ "openrouter, cerebras, perplexity, deepinfra, sambanova, moonshot, dashscope, nvidia, github, ollama, "
+						+ "vllm, lmstudio)",
 				"switchboard.providers.query.base-url: 'https://example.invalid/v1?x=1' must not have a query or fragment",
 				"switchboard.providers.relative.base-url: '/v1' is not an absolute http(s) URL",
 				"switchboard.providers.slow.timeout must be positive",

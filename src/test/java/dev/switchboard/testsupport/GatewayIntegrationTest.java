@@ -77,6 +77,12 @@ public abstract class GatewayIntegrationTest {
 		registry.add("switchboard.providers.fragile.base-url", () -> THIRD.baseUrl() + "/v1");
 		registry.add("switchboard.providers.scripted.base-url", SCRIPTED::baseUrl);
 		registry.add("switchboard.providers.claude.base-url", CLAUDE::baseUrl);
+		// Azure's base URL is the resource host; Groq's and Ollama's keep their real paths under WireMock
+		registry.add("switchboard.providers.azure.base-url", THIRD::baseUrl);
+		registry.add("switchboard.providers.azure-entra.base-url", THIRD::baseUrl);
+		registry.add("switchboard.providers.azure-v1.base-url", THIRD::baseUrl);
+		registry.add("switchboard.providers.groq.base-url", () -> THIRD.baseUrl() + "/openai/v1");
+		registry.add("switchboard.providers.local-ollama.base-url", () -> THIRD.baseUrl() + "/v1");
 	}
 
 	/** Every test, whatever it did to the upstreams, leaves no upstream connection acquired: nothing leaked. */
