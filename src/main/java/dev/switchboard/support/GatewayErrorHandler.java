@@ -3,6 +3,7 @@ package dev.switchboard.support;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.AbortedException;
 
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
@@ -33,6 +34,15 @@ public class GatewayErrorHandler implements WebExceptionHandler, Ordered {
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
 		ServerHttpResponse response = exchange.getResponse();
+		if (ex instanceof AbortedException || AbortedException.isConnectionReset(ex)) {
+			// the client went away (or its connection was closed under it, as in the instant a draining server stops
+			// listening): there is nobody to answer and nothing went wrong in the gateway
+			if (logger.isDebugEnabled()) {
+				logger.debug("request_id=" + exchange.getAttribute(GatewayAttributes.REQUEST_ID) + " client connection closed: "
+						+ ex);
+			}
+			return Mono.empty();
+		}
 		if (response.isCommitted() || !isApiPath(exchange.getRequest())) {
 			return Mono.error(ex);
 		}
