@@ -41,6 +41,12 @@ public final class AttemptLog {
 		this.attempts++;
 	}
 
+	/** The gateway answered for {@code target} itself: the request counted as started was never sent. */
+	synchronized void answeredLocally(Target target, int status) {
+		this.attempts--;
+		this.steps.add(new Step(name(target), "local_" + status, -1));
+	}
+
 	/** The attempt that produced the answer. */
 	void answered(Target target, int status, long nanos) {
 		this.upstreamNanos.addAndGet(nanos);

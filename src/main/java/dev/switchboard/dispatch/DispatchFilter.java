@@ -282,9 +282,20 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 				// the first-byte timeout runs to the headers (here) and, for a stream, to its first event (the reader)
 				.timeout(target.firstByteTimeout(), EventLoopTimers.current())
 				// failures are raised inside the breaker's scope so that it counts them
-				.flatMap(response -> DispatchFilter.this.reader.read(target, response, startNanos[0]))
+				.flatMap(response -> {
+					if (response.local()) {
+						// answered by the gateway: not an upstream request, nor a sample of the target's latency
+						this.log.answeredLocally(target, response.status());
+						startNanos[0] = 0;
+						target.stats().finished(-1);
+					}
+					return DispatchFilter.this.reader.read(target, response, startNanos[0]);
+				})
 				.transformDeferred(CircuitBreakerOperator.of(provider.circuitBreaker()))
 				.doOnNext(answer -> {
+					if (startNanos[0] == 0) {
+						return; // answered locally
+					}
 					long firstByte = System.nanoTime() - startNanos[0];
 					finished(target, startNanos, firstByte);
 					this.log.answered(target, answer.status(), firstByte);

@@ -25,6 +25,14 @@ public interface UpstreamResponse {
 	/** Drops the response unread and closes its connection. */
 	void discard();
 
+	/**
+	 * Whether the gateway made this answer itself (a request that cannot be translated for the target, a token count
+	 * estimated locally): no upstream request was sent, so it is not an attempt.
+	 */
+	default boolean local() {
+		return false;
+	}
+
 	/** Whether the body is a {@code text/event-stream}. */
 	default boolean isEventStream() {
 		String contentType = headers().get("content-type");

@@ -48,6 +48,11 @@ final class LocalResponse implements UpstreamResponse {
 	}
 
 	@Override
+	public boolean local() {
+		return true;
+	}
+
+	@Override
 	public void discard() {
 		// nothing is held
 	}

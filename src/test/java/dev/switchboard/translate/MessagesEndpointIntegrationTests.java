@@ -351,6 +351,10 @@ class MessagesEndpointIntegrationTests extends GatewayIntegrationTest {
 		assertThat(MAPPER.readTree(estimated.getResponseBody()).get("input_tokens").asInt())
 			.as("400 characters of text and the role").isBetween(100, 103);
 		assertThat(estimated.getResponseHeaders().getFirst("x-switchboard-token-count")).isEqualTo("estimate");
+		assertThat(estimated.getResponseHeaders().getFirst("x-switchboard-attempts"))
+			.as("estimated by the gateway: no upstream request, so no attempt").isEqualTo("0");
+		assertThat(estimated.getResponseHeaders().getFirst("x-switchboard-routing")).isEqualTo("primary/gpt-4o-mini;outcome=local_200");
+		assertThat(passed.getResponseHeaders().getFirst("x-switchboard-attempts")).isEqualTo("1");
 		PRIMARY.verify(0, postRequestedFor(anyUrl()));
 	}
 
