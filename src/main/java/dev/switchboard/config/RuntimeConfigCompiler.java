@@ -25,9 +25,9 @@ import dev.switchboard.provider.AdapterDecorator;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.ProviderAdapter;
 import dev.switchboard.provider.ProviderType;
-import dev.switchboard.provider.UntranslatedAdapter;
 import dev.switchboard.provider.anthropic.AnthropicAdapter;
 import dev.switchboard.provider.azure.AzureOpenAiAdapter;
+import dev.switchboard.provider.gemini.GeminiAdapter;
 import dev.switchboard.provider.http.UpstreamHttpClient;
 import dev.switchboard.provider.mock.MockAdapter;
 import dev.switchboard.provider.openai.OpenAiAdapter;
@@ -189,7 +189,9 @@ public final class RuntimeConfigCompiler {
 					this.httpClient.withConnectTimeout(settings.getConnectTimeout()), baseUrl, apiVersion(settings),
 					settings.getApiKey(), settings.getHeaders()), type.wireFormat());
 			case MOCK -> this.mock;
-			case GEMINI -> new UntranslatedAdapter(type);
+			case GEMINI -> new TranslatingAdapter(new GeminiAdapter(
+					this.httpClient.withConnectTimeout(settings.getConnectTimeout()), baseUrl, settings.getApiKey(),
+					settings.getHeaders()), type.wireFormat());
 		};
 	}
 

@@ -1,8 +1,8 @@
 package dev.switchboard.provider;
 
 /**
- * The API endpoints the gateway serves, each with the wire format its clients speak and the path it has under an
- * OpenAI-type base URL.
+ * The API endpoints the gateway serves or calls, each with the wire format its clients speak and the path it has
+ * under an OpenAI-type base URL.
  */
 public enum Endpoint {
 
@@ -19,7 +19,14 @@ public enum Endpoint {
 	MESSAGES("/v1/messages", "/messages", WireFormat.ANTHROPIC),
 
 	/** {@code POST /v1/messages/count_tokens}, Anthropic's token counting. */
-	COUNT_TOKENS("/v1/messages/count_tokens", "/messages/count_tokens", WireFormat.ANTHROPIC);
+	COUNT_TOKENS("/v1/messages/count_tokens", "/messages/count_tokens", WireFormat.ANTHROPIC),
+
+	/**
+	 * {@code POST /v1beta/models/{model}:generateContent}, Google's Gemini API (streamed as
+	 * {@code :streamGenerateContent?alt=sse}). Only called upstream: the gateway has no Gemini route. Its
+	 * {@link #upstreamPath()} is the method suffix of a model's URL.
+	 */
+	GENERATE_CONTENT("/v1beta/models/{model}:generateContent", ":generateContent", WireFormat.GEMINI);
 
 	private final String path;
 

@@ -28,6 +28,11 @@ import dev.switchboard.provider.WireFormat;
  * A request that cannot be expressed in the target format throws {@link UntranslatableRequestException} (the client
  * gets a 400 in its own format); a parameter that can be left out without changing the answer's meaning is dropped
  * and named in {@link TranslationNotes}.
+ * <p>
+ * A format that only providers speak (Gemini: the gateway serves no endpoint of it) may throw
+ * {@link UnsupportedOperationException} from the client-side methods ({@link #requestToHub},
+ * {@link #responseFromHub}, {@link #streamFromHub}, {@link #errorFromHub}): {@link TranslatingAdapter} calls those
+ * only for a client of that format, which needs an endpoint of that format.
  */
 public interface WireCodec {
 

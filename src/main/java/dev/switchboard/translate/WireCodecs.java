@@ -7,11 +7,12 @@ import org.jspecify.annotations.Nullable;
 
 import dev.switchboard.provider.WireFormat;
 import dev.switchboard.translate.anthropic.AnthropicCodec;
+import dev.switchboard.translate.gemini.GeminiCodec;
 import dev.switchboard.translate.openai.OpenAiChatCodec;
 
 /**
- * The codec of each wire format the gateway translates. A format without one (Gemini, for now) can still be served
- * when client and provider both speak it, untranslated.
+ * The codec of each wire format the gateway translates. A format without one could still be served when client and
+ * provider both speak it, untranslated.
  */
 public final class WireCodecs {
 
@@ -20,6 +21,7 @@ public final class WireCodecs {
 	static {
 		CODECS.put(WireFormat.OPENAI, new OpenAiChatCodec());
 		CODECS.put(WireFormat.ANTHROPIC, new AnthropicCodec());
+		CODECS.put(WireFormat.GEMINI, new GeminiCodec());
 	}
 
 	private WireCodecs() {

@@ -28,10 +28,12 @@ class ModelsEndpointIntegrationTests extends GatewayIntegrationTest {
 	void listsEveryAliasAndProviderModelForAnUnrestrictedKey() {
 		JsonNode list = models(TEAM_A_KEY);
 
-		assertThat(ids(list)).containsExactlyInAnyOrder("fast", "chain", "smart", "claude-only", "scripted",
+		assertThat(ids(list)).containsExactlyInAnyOrder("fast", "chain", "smart", "claude-only", "gemini-only",
+				"gemini-then-secondary", "scripted",
 				"scripted-then-secondary", "dead-first", "retrying", "short-deadline", "scripted-fast-first-byte", "balanced",
 				"tools-then-plain", "scripted-keep-alive", "hedged", "scripted-slow-start", "scripted-patient", "fragile-then-secondary", "demo",
-				"primary/gpt-4o-mini", "primary/gpt-4.1", "secondary/llama-3.3-70b", "mock/mock-1");
+				"primary/gpt-4o-mini", "primary/gpt-4.1", "secondary/llama-3.3-70b", "gemini/gemini-2.5-flash",
+				"mock/mock-1");
 	}
 
 	@Test

@@ -23,7 +23,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /**
  * Base of the integration tests: the gateway booted on a random port with profile {@code it}
  * ({@code application-it.yaml}), and WireMock providers ({@code primary}, {@code secondary}, {@code third} of type
- * openai, {@code claude} of type anthropic)
+ * openai, {@code claude} of type anthropic, {@code gemini} of type gemini)
  * that live as long as the JVM. Every subclass sees the same properties, so Spring's test context cache boots the
  * gateway once for all of them.
  * <p>
@@ -58,6 +58,11 @@ public abstract class GatewayIntegrationTest {
 
 	protected static final String CLAUDE_PROVIDER_KEY = "sk-ant-provider-SECRET";
 
+	/** Provider {@code gemini}, of type gemini: serves {@code /v1beta/models/{model}:generateContent}. */
+	protected static final WireMockServer GEMINI = start();
+
+	protected static final String GEMINI_PROVIDER_KEY = "gemini-provider-SECRET";
+
 	/** Provider {@code scripted}: streams, stalls and cuts on a script, and reports closed connections. */
 	protected static final ScriptedUpstream SCRIPTED = new ScriptedUpstream();
 
@@ -83,6 +88,7 @@ public abstract class GatewayIntegrationTest {
 		registry.add("switchboard.providers.azure-v1.base-url", THIRD::baseUrl);
 		registry.add("switchboard.providers.groq.base-url", () -> THIRD.baseUrl() + "/openai/v1");
 		registry.add("switchboard.providers.local-ollama.base-url", () -> THIRD.baseUrl() + "/v1");
+		registry.add("switchboard.providers.gemini.base-url", GEMINI::baseUrl);
 	}
 
 	/** Every test, whatever it did to the upstreams, leaves no upstream connection acquired: nothing leaked. */
@@ -93,7 +99,7 @@ public abstract class GatewayIntegrationTest {
 
 	@BeforeEach
 	void resetProviders() {
-		for (WireMockServer server : new WireMockServer[] { PRIMARY, SECONDARY, THIRD, CLAUDE }) {
+		for (WireMockServer server : new WireMockServer[] { PRIMARY, SECONDARY, THIRD, CLAUDE, GEMINI }) {
 			server.resetAll();
 		}
 		SCRIPTED.reset();

@@ -18,14 +18,15 @@ import tools.jackson.databind.node.ObjectNode;
 
 import dev.switchboard.support.Json;
 import dev.switchboard.translate.anthropic.AnthropicCodec;
+import dev.switchboard.translate.gemini.GeminiCodec;
 import dev.switchboard.translate.openai.OpenAiChatCodec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * The golden conformance suite: every fixture under {@code src/test/resources/conformance/anthropic/} (see the
- * README there), one test each. Streams are checked event by event, fed three ways (whole, in 7-byte pieces, one
+ * The golden conformance suite: every fixture under {@code src/test/resources/conformance/} (see the README there),
+ * one test each: Anthropic to and from the hub, and the hub to Gemini and back (alone and composed with Anthropic). Streams are checked event by event, fed three ways (whole, in 7-byte pieces, one
  * event at a time), and each content delta a client gets must come out of the very provider event that carried it:
  * translation never buffers.
  */
@@ -39,9 +40,11 @@ class ConformanceTests {
 
 	private static final WireCodec CHAT = new OpenAiChatCodec();
 
+	private static final WireCodec GEMINI = new GeminiCodec();
+
 	@TestFactory
 	Stream<DynamicTest> requestsFromAnthropicToChat() {
-		return fixtures("requests/to-chat", ".json").map(path -> DynamicTest.dynamicTest(name(path), () -> {
+		return fixtures("anthropic/requests/to-chat", ".json").map(path -> DynamicTest.dynamicTest(name(path), () -> {
 			ObjectNode fixture = read(path);
 			TranslationNotes notes = new TranslationNotes();
 			ObjectNode chat = CHAT.requestFromHub(ANTHROPIC.requestToHub((ObjectNode) fixture.get("anthropic"), notes), notes);
@@ -52,7 +55,7 @@ class ConformanceTests {
 
 	@TestFactory
 	Stream<DynamicTest> requestsFromChatToAnthropic() {
-		return fixtures("requests/from-chat", ".json").map(path -> DynamicTest.dynamicTest(name(path), () -> {
+		return fixtures("anthropic/requests/from-chat", ".json").map(path -> DynamicTest.dynamicTest(name(path), () -> {
 			ObjectNode fixture = read(path);
 			TranslationNotes notes = new TranslationNotes();
 			ObjectNode anthropic = ANTHROPIC.requestFromHub(CHAT.requestToHub((ObjectNode) fixture.get("chat"), notes), notes);
@@ -63,7 +66,7 @@ class ConformanceTests {
 
 	@TestFactory
 	Stream<DynamicTest> untranslatableRequestsAreRefusedNamingTheParameter() {
-		return fixtures("requests/untranslatable", ".json").map(path -> DynamicTest.dynamicTest(name(path), () -> {
+		return fixtures("anthropic/requests/untranslatable", ".json").map(path -> DynamicTest.dynamicTest(name(path), () -> {
 			ObjectNode fixture = read(path);
 			ObjectNode request = (ObjectNode) fixture.get("request");
 			boolean toChat = fixture.get("direction").stringValue().equals("to-chat");
@@ -78,7 +81,7 @@ class ConformanceTests {
 
 	@TestFactory
 	Stream<DynamicTest> responsesFromAnthropicToChat() {
-		return fixtures("responses/to-chat", ".json").map(path -> DynamicTest.dynamicTest(name(path), () -> {
+		return fixtures("anthropic/responses/to-chat", ".json").map(path -> DynamicTest.dynamicTest(name(path), () -> {
 			ObjectNode fixture = read(path);
 			ObjectNode request = JsonTrees.object();
 			ObjectNode chat = CHAT.responseFromHub(ANTHROPIC.responseToHub((ObjectNode) fixture.get("anthropic"), CONTEXT), request,
@@ -89,7 +92,7 @@ class ConformanceTests {
 
 	@TestFactory
 	Stream<DynamicTest> responsesFromChatToAnthropic() {
-		return fixtures("responses/from-chat", ".json").map(path -> DynamicTest.dynamicTest(name(path), () -> {
+		return fixtures("anthropic/responses/from-chat", ".json").map(path -> DynamicTest.dynamicTest(name(path), () -> {
 			ObjectNode fixture = read(path);
 			ObjectNode anthropic = ANTHROPIC.responseFromHub(CHAT.responseToHub((ObjectNode) fixture.get("chat"), CONTEXT),
 					(ObjectNode) fixture.get("request"), CONTEXT);
@@ -99,7 +102,7 @@ class ConformanceTests {
 
 	@TestFactory
 	Stream<DynamicTest> errorBodies() {
-		return fixtures("errors", ".json").map(path -> DynamicTest.dynamicTest(name(path), () -> {
+		return fixtures("anthropic/errors", ".json").map(path -> DynamicTest.dynamicTest(name(path), () -> {
 			ObjectNode fixture = read(path);
 			boolean fromAnthropic = fixture.get("from").stringValue().equals("anthropic");
 			int status = fixture.get("status").asInt();
@@ -114,12 +117,94 @@ class ConformanceTests {
 
 	@TestFactory
 	Stream<DynamicTest> streamsFromAnthropicToChat() {
-		return streams("streams/to-chat", ANTHROPIC, CHAT);
+		return streams("anthropic/streams/to-chat", ANTHROPIC, CHAT);
 	}
 
 	@TestFactory
 	Stream<DynamicTest> streamsFromChatToAnthropic() {
-		return streams("streams/from-chat", CHAT, ANTHROPIC);
+		return streams("anthropic/streams/from-chat", CHAT, ANTHROPIC);
+	}
+
+	@TestFactory
+	Stream<DynamicTest> requestsFromChatToGemini() {
+		return fixtures("gemini/requests/from-chat", ".json").map(path -> DynamicTest.dynamicTest(name(path), () -> {
+			ObjectNode fixture = read(path);
+			TranslationNotes notes = new TranslationNotes();
+			ObjectNode gemini = GEMINI.requestFromHub(CHAT.requestToHub((ObjectNode) fixture.get("chat"), notes), notes);
+			assertJson(gemini, fixture.get("gemini"), path);
+			assertDropped(notes, fixture, path);
+		}));
+	}
+
+	@TestFactory
+	Stream<DynamicTest> requestsFromAnthropicToGemini() {
+		return fixtures("gemini/requests/from-anthropic", ".json").map(path -> DynamicTest.dynamicTest(name(path), () -> {
+			ObjectNode fixture = read(path);
+			TranslationNotes notes = new TranslationNotes();
+			ObjectNode gemini = GEMINI.requestFromHub(ANTHROPIC.requestToHub((ObjectNode) fixture.get("anthropic"), notes),
+					notes);
+			assertJson(gemini, fixture.get("gemini"), path);
+			assertDropped(notes, fixture, path);
+		}));
+	}
+
+	@TestFactory
+	Stream<DynamicTest> requestsGeminiCannotExpressAreRefusedNamingTheParameter() {
+		return fixtures("gemini/requests/untranslatable", ".json").map(path -> DynamicTest.dynamicTest(name(path), () -> {
+			ObjectNode fixture = read(path);
+			ObjectNode request = (ObjectNode) fixture.get("request");
+			WireCodec client = fixture.get("client").stringValue().equals("anthropic") ? ANTHROPIC : CHAT;
+			TranslationNotes notes = new TranslationNotes();
+			UntranslatableRequestException refused = catchThrowableOfType(UntranslatableRequestException.class,
+					() -> GEMINI.requestFromHub(client.requestToHub(request, notes), notes));
+			assertThat(refused).as("%s is refused", path.getFileName()).isNotNull();
+			assertThat(refused.param()).isEqualTo(fixture.get("param").stringValue());
+			assertThat(refused.getMessage()).as("a message a human can act on").isNotBlank();
+		}));
+	}
+
+	@TestFactory
+	Stream<DynamicTest> responsesFromGeminiToChat() {
+		return fixtures("gemini/responses/to-chat", ".json").map(path -> DynamicTest.dynamicTest(name(path), () -> {
+			ObjectNode fixture = read(path);
+			ObjectNode chat = CHAT.responseFromHub(GEMINI.responseToHub((ObjectNode) fixture.get("gemini"), CONTEXT),
+					JsonTrees.object(), CONTEXT);
+			assertJson(chat, fixture.get("chat"), path);
+		}));
+	}
+
+	@TestFactory
+	Stream<DynamicTest> responsesFromGeminiToAnthropic() {
+		return fixtures("gemini/responses/to-anthropic", ".json").map(path -> DynamicTest.dynamicTest(name(path), () -> {
+			ObjectNode fixture = read(path);
+			ObjectNode anthropic = ANTHROPIC.responseFromHub(
+					GEMINI.responseToHub((ObjectNode) fixture.get("gemini"), CONTEXT), (ObjectNode) fixture.get("request"),
+					CONTEXT);
+			assertJson(anthropic, fixture.get("anthropic"), path);
+		}));
+	}
+
+	@TestFactory
+	Stream<DynamicTest> errorBodiesFromGemini() {
+		return fixtures("gemini/errors", ".json").map(path -> DynamicTest.dynamicTest(name(path), () -> {
+			ObjectNode fixture = read(path);
+			int status = fixture.get("status").asInt();
+			byte[] body = fixture.has("body") ? JsonTrees.bytes(fixture.get("body"))
+					: fixture.get("bodyText").stringValue().getBytes(StandardCharsets.UTF_8);
+			WireCodec client = fixture.get("to").stringValue().equals("anthropic") ? ANTHROPIC : CHAT;
+			byte[] translated = client.errorFromHub(status, GEMINI.errorToHub(status, body));
+			assertJson(JsonTrees.MAPPER.readTree(translated), fixture.get("expected"), path);
+		}));
+	}
+
+	@TestFactory
+	Stream<DynamicTest> streamsFromGeminiToChat() {
+		return streams("gemini/streams/to-chat", GEMINI, CHAT);
+	}
+
+	@TestFactory
+	Stream<DynamicTest> streamsFromGeminiToAnthropic() {
+		return streams("gemini/streams/to-anthropic", GEMINI, ANTHROPIC);
 	}
 
 	private Stream<DynamicTest> streams(String dir, WireCodec provider, WireCodec client) {
@@ -148,9 +233,12 @@ class ConformanceTests {
 								String delta = deltaText(out);
 								if (delta != null) {
 									String escaped = Json.quote(delta);
-									assertThat(rawEvents.get(i))
-										.as("client delta %s of %s came out of the upstream event that carried it", delta, name)
-										.contains(escaped.substring(1, escaped.length() - 1));
+									String raw = rawEvents.get(i);
+									// inside a JSON string (text, OpenAI's arguments) or as JSON itself (Gemini's args)
+									assertThat(raw.contains(escaped.substring(1, escaped.length() - 1)) || raw.contains(delta))
+										.as("client delta %s of %s came out of the upstream event that carried it:\n%s", delta,
+												name, raw)
+										.isTrue();
 								}
 							}
 						}
@@ -292,7 +380,7 @@ class ConformanceTests {
 
 	private static Path root() {
 		try {
-			return Path.of(ConformanceTests.class.getResource("/conformance/anthropic").toURI());
+			return Path.of(ConformanceTests.class.getResource("/conformance").toURI());
 		}
 		catch (URISyntaxException ex) {
 			throw new IllegalStateException(ex);

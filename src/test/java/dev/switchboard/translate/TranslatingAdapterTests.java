@@ -105,8 +105,33 @@ class TranslatingAdapterTests {
 		assertThat(anthropic.unsupportedReason(Endpoint.CHAT_COMPLETIONS, WireFormat.OPENAI)).isNull();
 		assertThat(anthropic.unsupportedReason(Endpoint.EMBEDDINGS, WireFormat.OPENAI)).contains("/v1/embeddings");
 		assertThat(anthropic.unsupportedReason(Endpoint.RESPONSES, WireFormat.OPENAI)).contains("/v1/responses");
-		assertThat(new TranslatingAdapter(new Recording(WireFormat.GEMINI), WireFormat.GEMINI)
-			.unsupportedReason(Endpoint.CHAT_COMPLETIONS, WireFormat.OPENAI)).contains("not available");
+		TranslatingAdapter gemini = new TranslatingAdapter(new Recording(WireFormat.GEMINI), WireFormat.GEMINI);
+		assertThat(gemini.unsupportedReason(Endpoint.CHAT_COMPLETIONS, WireFormat.OPENAI)).isNull();
+		assertThat(gemini.unsupportedReason(Endpoint.MESSAGES, WireFormat.ANTHROPIC)).isNull();
+		assertThat(gemini.unsupportedReason(Endpoint.EMBEDDINGS, WireFormat.OPENAI)).contains("/v1/embeddings");
+	}
+
+	@Test
+	void aGeminiProviderGetsGenerateContentWithTheModelOutOfTheBody() {
+		Recording recording = new Recording(WireFormat.GEMINI);
+		recording.answer("{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"Hi\"}]},"
+				+ "\"finishReason\":\"STOP\"}],\"modelVersion\":\"gemini-2.5-flash\",\"responseId\":\"r1\"}");
+		TranslatingAdapter gemini = new TranslatingAdapter(recording, WireFormat.GEMINI);
+		ByteBuf body = Unpooled.wrappedBuffer("{\"model\":\"gemini-2.5-flash\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}"
+			.getBytes(StandardCharsets.UTF_8));
+
+		UpstreamResponse response = gemini
+			.exchange(new UpstreamCall(Endpoint.CHAT_COMPLETIONS, "gemini-2.5-flash", body, headers(), false))
+			.block(Duration.ofSeconds(5));
+
+		assertThat(recording.call.endpoint()).isEqualTo(Endpoint.GENERATE_CONTENT);
+		assertThat(recording.call.model()).as("the model goes in the URL").isEqualTo("gemini-2.5-flash");
+		JsonNode sent = JsonTrees.MAPPER.readTree(ByteBufUtil.getBytes(recording.call.body()));
+		assertThat(sent.has("model")).as("Gemini's body has no model").isFalse();
+		assertThat(sent.at("/contents/0/parts/0/text").stringValue()).isEqualTo("Hello");
+		JsonNode completion = JsonTrees.MAPPER.readTree(body(response));
+		assertThat(completion.at("/choices/0/message/content").stringValue()).isEqualTo("Hi");
+		assertThat(completion.get("id").stringValue()).isEqualTo("r1");
 	}
 
 	private static HttpHeaders headers() {

@@ -99,7 +99,8 @@ public final class OpenAiChatCodec implements WireCodec {
 		return text.isEmpty() ? "HTTP " + status : "HTTP " + status + ": " + text;
 	}
 
-	private static String typeFor(int status) {
+	/** OpenAI's error type for an HTTP status, for providers whose errors name none. */
+	public static String typeFor(int status) {
 		return switch (status) {
 			case 401 -> "authentication_error";
 			case 403 -> "permission_error";
