@@ -76,11 +76,26 @@ final class AnswerReader {
 			return Mono.just(new Answer(target, status, response.headers(),
 					response.body().timeout(target.idleTimeout(), EventLoopTimers.current()), null));
 		}
+		if (length != null) {
+			// declared and small enough: read it whole in one collector, the common case
+			return collect(target, response, MAX_CHECKED_BYTES).flatMap(collector -> checked(target, response, collector.bytes()));
+		}
 		return checkedOrStreamed(target, response);
 	}
 
+	/** A whole JSON answer, checked and its usage read in one scan; a failed attempt when it is not JSON. */
+	private static Mono<Answer> checked(Target target, UpstreamResponse response, byte[] body) {
+		int status = response.status();
+		TokenUsage usage = (status == 204) ? TokenUsage.UNKNOWN : Json.usageIfValid(body);
+		if (usage == null) {
+			return Mono.error(new InvalidAnswerException("HTTP " + status + " with a body that is not JSON"));
+		}
+		return Mono.just(new Answer(target, status, response.headers(), Flux.just(Unpooled.wrappedBuffer(body)), null, usage));
+	}
+
 	/**
-	 * A JSON answer read whole and checked, when it ends within {@value #MAX_CHECKED_BYTES} bytes; a longer one
+	 * A JSON answer of undeclared length read whole and checked, when it ends within {@value #MAX_CHECKED_BYTES} bytes;
+	 * a longer one
 	 * (a big batch of embeddings, say) is not held to be checked: what was read so far and the rest go through as
 	 * they come, with bounded memory.
 	 */
@@ -104,14 +119,7 @@ final class AnswerReader {
 				if (head != null) {
 					head.forEach(collector::add);
 				}
-				byte[] body = collector.bytes();
-				// one scan checks the JSON and reads its usage
-				TokenUsage usage = (status == 204) ? TokenUsage.UNKNOWN : Json.usageIfValid(body);
-				if (usage == null) {
-					return Mono.error(new InvalidAnswerException("HTTP " + status + " with a body that is not JSON"));
-				}
-				return Mono.just(new Answer(target, status, response.headers(), Flux.just(Unpooled.wrappedBuffer(body)),
-						null, usage));
+				return checked(target, response, collector.bytes());
 			}, false)
 			.singleOrEmpty();
 	}
