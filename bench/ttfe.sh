@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Time to first event and time between events of one stream at a time (no load), straight to the mock, through the
+# Time to the first event (first `data:` line, timed by bench/ttfe.py) and time between events of one stream at a time (no load), straight to the mock, through the
 # passthrough route and through the translated route (OpenAI client, Anthropic upstream): what the gateway adds to
 # a stream a user watches. The mock paces its events GAP_MS apart, so per-event delay shows as total time beyond
 # the mock's own.
-# Usage: bench/ttfe.sh   (REQUESTS=200 GAP_MS=10 JVM_OPTS=... JAVA_HOME=...)
+# Usage: bench/ttfe.sh   (REQUESTS=200 GAP_MS=10 WARMUP=20 JVM_OPTS=... JAVA_HOME=...)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SHARED=${SHARED:-$ROOT/../shared/bench}
@@ -30,16 +30,20 @@ start_gateway 18112 gateway.yaml
 start_gateway 18113 gateway-translated.yaml
 
 measure() { # label, url
-	for _ in $(seq 1 "$REQUESTS"); do
-		curl -s -o /dev/null -w '%{time_starttransfer} %{time_total}\n' -H "authorization: Bearer $KEY" \
-			-H 'content-type: application/json' --data-binary @"$SHARED/requests/chat-stream.json" "$2"
-	done >"$RUN/$1.txt"
-	# warm-up: the first half is dropped
-	tail -n $((REQUESTS / 2)) "$RUN/$1.txt" | sort -n -k1 | awk -v label="$1" '{ t[NR] = $1; s[NR] = $2 }
-		END { n = NR; split("", sorted); for (i = 1; i <= n; i++) total[i] = s[i]; asort(total);
-			printf "%-12s first event p50 %6.2f ms  p90 %6.2f ms   whole stream p50 %7.2f ms\n", label,
-				t[int(n * 0.5)] * 1000, t[int(n * 0.9)] * 1000, total[int(n * 0.5)] * 1000 }'
+	python3 "$ROOT/bench/ttfe.py" "$2" "$SHARED/requests/chat-stream.json" "$REQUESTS" >"$RUN/$1.txt"
+	# warm-up: the first half is dropped; percentiles of each column sorted on its own
+	local first whole
+	first=$(tail -n $((REQUESTS / 2)) "$RUN/$1.txt" | cut -d' ' -f1 | sort -n | awk '{ t[NR] = $1 }
+		END { printf "p50 %6.2f ms  p90 %6.2f ms", t[int(NR * 0.5)], t[int(NR * 0.9)] }')
+	whole=$(tail -n $((REQUESTS / 2)) "$RUN/$1.txt" | cut -d' ' -f2 | sort -n | awk '{ t[NR] = $1 }
+		END { printf "p50 %7.2f ms", t[int(NR * 0.5)] }')
+	printf '%-12s first event %s   whole stream %s\n' "$1" "$first" "$whole"
 }
+# JIT warm-up of both routes: a cold JVM interprets the request path, which costs milliseconds per request
+for port in 18112 18113; do
+	BENCH_BODY_FILE=$SHARED/requests/chat-stream.json wrk -t1 -c4 -d"${WARMUP:-20}s" -s "$SHARED/wrk/chat.lua" \
+		"http://127.0.0.1:$port/v1/chat/completions" >/dev/null
+done
 echo "[ttfe] $REQUESTS sequential streams each (the first half as warm-up), mock pacing 23 events ${GAP_MS} ms apart"
 measure direct "http://127.0.0.1:$MOCK_PORT/v1/chat/completions"
 measure passthrough "http://127.0.0.1:18112/v1/chat/completions"
