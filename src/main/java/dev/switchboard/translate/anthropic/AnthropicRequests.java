@@ -10,6 +10,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.switchboard.translate.HubObjects;
 import dev.switchboard.translate.JsonTrees;
 import dev.switchboard.translate.TranslationNotes;
 import dev.switchboard.translate.UntranslatableRequestException;
@@ -443,7 +444,7 @@ final class AnthropicRequests {
 		String where = "messages[" + index + "]";
 		switch ((role != null) ? role : "") {
 			case "system", "developer" -> {
-				String text = chatText(message.get("content"), where);
+				String text = HubObjects.text(message.get("content"), where, "Anthropic");
 				if (!text.isEmpty()) {
 					system.add(text);
 				}
@@ -454,7 +455,7 @@ final class AnthropicRequests {
 				ArrayNode blocks = JsonTrees.array();
 				ObjectNode result = blocks.addObject().put("type", "tool_result");
 				result.put("tool_use_id", toolId(message.path("tool_call_id").asString("")));
-				result.put("content", chatText(message.get("content"), where));
+				result.put("content", HubObjects.text(message.get("content"), where, "Anthropic"));
 				append(out, "user", blocks);
 			}
 			default -> throw new UntranslatableRequestException(where + ".role",
@@ -474,25 +475,6 @@ final class AnthropicRequests {
 		}
 		ObjectNode message = out.addObject().put("role", role);
 		message.set("content", blocks);
-	}
-
-	/** The text of a system, developer or tool message: a string, or its text parts joined. */
-	private static String chatText(@Nullable JsonNode content, String where) {
-		if (content == null || content.isNull()) {
-			return "";
-		}
-		if (content.isString()) {
-			return content.stringValue();
-		}
-		StringBuilder text = new StringBuilder();
-		for (JsonNode part : content) {
-			if (!"text".equals(JsonTrees.string(part, "type"))) {
-				throw new UntranslatableRequestException(where + ".content",
-						"only text parts can be sent to Anthropic in " + where);
-			}
-			text.append((text.length() == 0) ? "" : "\n").append(part.path("text").asString(""));
-		}
-		return text.toString();
 	}
 
 	private static ArrayNode userFromChat(@Nullable JsonNode content, String where) {

@@ -9,6 +9,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.switchboard.translate.HubObjects;
 import dev.switchboard.translate.JsonTrees;
 import dev.switchboard.translate.TranslationNotes;
 import dev.switchboard.translate.UntranslatableRequestException;
@@ -156,7 +157,7 @@ final class GeminiRequests {
 		String where = "messages[" + index + "]";
 		switch ((role != null) ? role : "") {
 			case "system", "developer" -> {
-				String text = text(message.get("content"), where);
+				String text = HubObjects.text(message.get("content"), where, "Gemini");
 				if (!text.isEmpty()) {
 					system.addObject().put("text", text);
 				}
@@ -172,7 +173,7 @@ final class GeminiRequests {
 				}
 				ArrayNode parts = JsonTrees.array();
 				ObjectNode response = parts.addObject().putObject("functionResponse").put("name", name);
-				response.set("response", toolResponse(text(message.get("content"), where)));
+				response.set("response", toolResponse(HubObjects.text(message.get("content"), where, "Gemini")));
 				append(contents, "user", parts);
 			}
 			default -> throw new UntranslatableRequestException(where + ".role",
@@ -201,25 +202,6 @@ final class GeminiRequests {
 	private static ObjectNode toolResponse(String output) {
 		ObjectNode parsed = output.startsWith("{") ? JsonTrees.parseObject(output) : null;
 		return (parsed != null) ? parsed : JsonTrees.object().put("output", output);
-	}
-
-	/** The text of a system, developer or tool message: a string, or its text parts joined. */
-	private static String text(@Nullable JsonNode content, String where) {
-		if (content == null || content.isNull()) {
-			return "";
-		}
-		if (content.isString()) {
-			return content.stringValue();
-		}
-		StringBuilder text = new StringBuilder();
-		for (JsonNode part : content) {
-			if (!"text".equals(JsonTrees.string(part, "type"))) {
-				throw new UntranslatableRequestException(where + ".content",
-						"only text parts can be sent to Gemini in " + where);
-			}
-			text.append((text.length() == 0) ? "" : "\n").append(part.path("text").asString(""));
-		}
-		return text.toString();
 	}
 
 	private static ArrayNode userParts(@Nullable JsonNode content, String where) {

@@ -4,9 +4,9 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.switchboard.translate.HubObjects;
 import dev.switchboard.translate.JsonTrees;
 import dev.switchboard.translate.SseEvent;
 import dev.switchboard.translate.StreamDecoder;
@@ -105,28 +105,11 @@ final class GeminiStreamDecoder implements StreamDecoder {
 	}
 
 	private ObjectNode chunk(ObjectNode delta, @Nullable String finishReason) {
-		ObjectNode chunk = head();
-		ArrayNode choices = chunk.putArray("choices");
-		ObjectNode choice = choices.addObject();
-		choice.put("index", 0);
-		choice.set("delta", delta);
-		choice.putNull("logprobs");
-		if (finishReason != null) {
-			choice.put("finish_reason", finishReason);
-		}
-		else {
-			choice.putNull("finish_reason");
-		}
-		return chunk;
+		return HubObjects.chunk(this.id, this.context.created(), this.model, delta, finishReason);
 	}
 
 	private ObjectNode head() {
-		ObjectNode chunk = JsonTrees.object();
-		chunk.put("id", this.id);
-		chunk.put("object", "chat.completion.chunk");
-		chunk.put("created", this.context.created());
-		chunk.put("model", this.model);
-		return chunk;
+		return HubObjects.chunkHead(this.id, this.context.created(), this.model);
 	}
 
 }
