@@ -79,11 +79,11 @@ public class GatewayMetrics {
 
 	private final ConcurrentMap<AttemptTags, Timer> attempts = new ConcurrentHashMap<>();
 
-	private final ConcurrentMap<FallbackTags, Counter> fallbacks = new ConcurrentHashMap<>();
+	private final ConcurrentMap<RouteProviderTags, Counter> fallbacks = new ConcurrentHashMap<>();
 
 	private final ConcurrentMap<RetryTags, Counter> retries = new ConcurrentHashMap<>();
 
-	private final ConcurrentMap<FallbackTags, Counter> hedges = new ConcurrentHashMap<>();
+	private final ConcurrentMap<RouteProviderTags, Counter> hedges = new ConcurrentHashMap<>();
 
 	private final ConcurrentMap<String, Timer> overheads = new ConcurrentHashMap<>();
 
@@ -188,11 +188,11 @@ public class GatewayMetrics {
 
 	public void fallback(String route, String provider, String reason) {
 		this.fallbacks
-			.computeIfAbsent(new FallbackTags(route, provider, reason), t -> Counter.builder(FALLBACKS)
+			.computeIfAbsent(new RouteProviderTags(route, provider, reason), t -> Counter.builder(FALLBACKS)
 				.description("Targets given up on, moving to the next target or failing the request")
 				.tag("route", t.route)
 				.tag("provider", t.provider)
-				.tag("reason", t.reason)
+				.tag("reason", t.kind)
 				.register(this.registry))
 			.increment();
 	}
@@ -212,11 +212,11 @@ public class GatewayMetrics {
 	 */
 	public void hedge(String route, String provider, String outcome) {
 		this.hedges
-			.computeIfAbsent(new FallbackTags(route, provider, outcome), t -> Counter.builder(HEDGES)
+			.computeIfAbsent(new RouteProviderTags(route, provider, outcome), t -> Counter.builder(HEDGES)
 				.description("Hedged requests: started, and which side answered first")
 				.tag("route", t.route)
 				.tag("provider", t.provider)
-				.tag("outcome", t.reason)
+				.tag("outcome", t.kind)
 				.register(this.registry))
 			.increment();
 	}
@@ -263,7 +263,8 @@ public class GatewayMetrics {
 	private record AttemptTags(String provider, String outcome) {
 	}
 
-	private record FallbackTags(String route, String provider, String reason) {
+	/** Route, provider and what happened: a fallback's reason, a hedge's outcome. */
+	private record RouteProviderTags(String route, String provider, String kind) {
 	}
 
 	private record RetryTags(String route, String provider) {
