@@ -3,14 +3,13 @@ package dev.switchboard.auth;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
-import org.springframework.cloud.gateway.filter.GatewayFilter;
-import org.springframework.cloud.gateway.filter.GatewayFilterChain;
-import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 
 import dev.switchboard.config.RuntimeConfig;
 import dev.switchboard.config.RuntimeConfigHolder;
+import dev.switchboard.server.ApiFilter;
+import dev.switchboard.server.ApiFilterChain;
 import dev.switchboard.support.ErrorCode;
 import dev.switchboard.support.GatewayAttributes;
 import dev.switchboard.support.GatewayException;
@@ -20,10 +19,7 @@ import dev.switchboard.support.GatewayException;
  * configuration snapshot the rest of the request runs on, so a reload in the middle of a request never mixes old
  * keys with new routes.
  */
-public class AuthFilter implements GatewayFilter, Ordered {
-
-	/** First of the gateway's route filters: nothing is read or resolved for an unknown caller. */
-	public static final int ORDER = -900;
+public class AuthFilter implements ApiFilter {
 
 	static final String X_API_KEY = "x-api-key";
 
@@ -36,7 +32,7 @@ public class AuthFilter implements GatewayFilter, Ordered {
 	}
 
 	@Override
-	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+	public Mono<Void> filter(ServerWebExchange exchange, ApiFilterChain chain) {
 		RuntimeConfig config = this.configs.current();
 		exchange.getAttributes().put(GatewayAttributes.RUNTIME_CONFIG, config);
 		String presented = presentedKey(exchange.getRequest().getHeaders());
@@ -61,11 +57,6 @@ public class AuthFilter implements GatewayFilter, Ordered {
 		}
 		String apiKey = headers.getFirst(X_API_KEY);
 		return (apiKey != null && !apiKey.isBlank()) ? apiKey.trim() : null;
-	}
-
-	@Override
-	public int getOrder() {
-		return ORDER;
 	}
 
 }

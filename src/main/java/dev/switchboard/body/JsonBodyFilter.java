@@ -3,14 +3,13 @@ package dev.switchboard.body;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
-import org.springframework.cloud.gateway.filter.GatewayFilter;
-import org.springframework.cloud.gateway.filter.GatewayFilterChain;
-import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 
 import dev.switchboard.config.RuntimeConfig;
+import dev.switchboard.server.ApiFilter;
+import dev.switchboard.server.ApiFilterChain;
 import dev.switchboard.support.ErrorCode;
 import dev.switchboard.support.GatewayAttributes;
 import dev.switchboard.support.GatewayException;
@@ -22,13 +21,10 @@ import dev.switchboard.support.GatewayException;
  * The media type is checked before a byte is read; a declared {@code Content-Length} over the limit is refused before
  * reading too when the client waits for {@code 100 Continue}, as it then sends no body at all.
  */
-public class JsonBodyFilter implements GatewayFilter, Ordered {
-
-	/** After authentication: an unauthenticated caller's body is never read. */
-	public static final int ORDER = -800;
+public class JsonBodyFilter implements ApiFilter {
 
 	@Override
-	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+	public Mono<Void> filter(ServerWebExchange exchange, ApiFilterChain chain) {
 		ServerHttpRequest request = exchange.getRequest();
 		HttpHeaders headers = request.getHeaders();
 		if (!isJson(headers.getFirst(HttpHeaders.CONTENT_TYPE))) {
@@ -60,11 +56,6 @@ public class JsonBodyFilter implements GatewayFilter, Ordered {
 		String type = ((end < 0) ? contentType : contentType.substring(0, end)).trim();
 		return type.equalsIgnoreCase("application/json")
 				|| (type.regionMatches(true, 0, "application/", 0, 12) && type.regionMatches(true, type.length() - 5, "+json", 0, 5));
-	}
-
-	@Override
-	public int getOrder() {
-		return ORDER;
 	}
 
 }

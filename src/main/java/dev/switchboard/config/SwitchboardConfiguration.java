@@ -3,6 +3,9 @@ package dev.switchboard.config;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,14 +16,10 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.cloud.gateway.filter.GatewayFilter;
-import org.springframework.cloud.gateway.route.RouteLocator;
-import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.http.HttpMethod;
 
 import dev.switchboard.auth.ActuatorKeyFilter;
 import dev.switchboard.auth.AuthFilter;
@@ -37,23 +36,23 @@ import dev.switchboard.provider.Endpoint;
 import dev.switchboard.provider.http.UpstreamHttpClient;
 import dev.switchboard.routing.ModelResolutionFilter;
 import dev.switchboard.routing.ModelsEndpointFilter;
+import dev.switchboard.server.ApiFilter;
+import dev.switchboard.server.ApiHandler;
+import dev.switchboard.server.ApiRoutes;
 import dev.switchboard.streaming.StreamEnd;
 import dev.switchboard.support.GatewayErrorHandler;
 import dev.switchboard.support.RequestIdFilter;
 
 /**
- * Wires the request path onto Spring Cloud Gateway: one route per endpoint family, each running the same chain of
- * route filters (auth, body, model resolution, dispatch) so that no global filter has to ask which route it is on.
- * Everything that varies with configuration lives in the {@link RuntimeConfig} snapshot, not in the routes.
+ * Wires the gateway: the configuration snapshot, and the API's request path, one fixed pipeline of filters per
+ * endpoint (metrics, auth, body, model resolution, dispatch) served below WebFlux by {@link ApiRoutes}. Everything
+ * that varies with configuration lives in the {@link RuntimeConfig} snapshot, not in the pipelines.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SwitchboardProperties.class)
 public class SwitchboardConfiguration {
 
 	private static final Log logger = LogFactory.getLog(SwitchboardConfiguration.class);
-
-	/** Route URI for routes the gateway answers itself; Spring Cloud Gateway requires one. */
-	private static final String NO_URI = "no://op";
 
 	@Bean(initMethod = "warmUp", destroyMethod = "dispose")
 	UpstreamHttpClient upstreamHttpClient() {
@@ -137,34 +136,29 @@ public class SwitchboardConfiguration {
 		return new ActuatorKeyFilter(configs);
 	}
 
+	/**
+	 * The API's request path. Its {@link ApiHandler} is deliberately not a bean: Spring Boot would take an
+	 * {@code HttpHandler} bean for the whole application's handler.
+	 */
 	@Bean
-	RouteLocator switchboardRoutes(RouteLocatorBuilder builder, RuntimeConfigHolder configs, GatewayMetrics metrics) {
+	ApiRoutes apiRoutes(RuntimeConfigHolder configs, GatewayMetrics metrics, RequestMetricsFilter requestMetrics,
+			GatewayErrorHandler errors) {
 		AuthFilter auth = new AuthFilter(configs);
 		JsonBodyFilter body = new JsonBodyFilter();
 		ModelResolutionFilter resolve = new ModelResolutionFilter();
-		ModelsEndpointFilter models = new ModelsEndpointFilter();
-		// @formatter:off
-		return builder.routes()
-			.route("switchboard-chat-completions", r -> r.method(HttpMethod.POST).and().path(Endpoint.CHAT_COMPLETIONS.path())
-				.filters(f -> f.filters(auth, body, resolve, new DispatchFilter(Endpoint.CHAT_COMPLETIONS, StreamEnd.OPENAI_CHAT, metrics)))
-				.uri(NO_URI))
-			.route("switchboard-embeddings", r -> r.method(HttpMethod.POST).and().path(Endpoint.EMBEDDINGS.path())
-				.filters(f -> f.filters(auth, body, resolve, new DispatchFilter(Endpoint.EMBEDDINGS, StreamEnd.OPENAI_CHAT, metrics)))
-				.uri(NO_URI))
-			.route("switchboard-responses", r -> r.method(HttpMethod.POST).and().path(Endpoint.RESPONSES.path())
-				.filters(f -> f.filters(auth, body, resolve, new DispatchFilter(Endpoint.RESPONSES, StreamEnd.OPENAI_RESPONSES, metrics)))
-				.uri(NO_URI))
-			.route("switchboard-messages", r -> r.method(HttpMethod.POST).and().path(Endpoint.MESSAGES.path())
-				.filters(f -> f.filters(auth, body, resolve, new DispatchFilter(Endpoint.MESSAGES, StreamEnd.ANTHROPIC_MESSAGES, metrics)))
-				.uri(NO_URI))
-			.route("switchboard-count-tokens", r -> r.method(HttpMethod.POST).and().path(Endpoint.COUNT_TOKENS.path())
-				.filters(f -> f.filters(auth, body, resolve, new DispatchFilter(Endpoint.COUNT_TOKENS, StreamEnd.ANTHROPIC_MESSAGES, metrics)))
-				.uri(NO_URI))
-			.route("switchboard-models", r -> r.method(HttpMethod.GET).and().path("/v1/models", "/v1/models/**")
-				.filters(f -> f.filters(auth, (GatewayFilter) models))
-				.uri(NO_URI))
-			.build();
-		// @formatter:on
+		Map<String, List<ApiFilter>> posts = new LinkedHashMap<>();
+		posts.put(Endpoint.CHAT_COMPLETIONS.path(), List.of(auth, body, resolve,
+				new DispatchFilter(Endpoint.CHAT_COMPLETIONS, StreamEnd.OPENAI_CHAT, metrics)));
+		posts.put(Endpoint.EMBEDDINGS.path(), List.of(auth, body, resolve,
+				new DispatchFilter(Endpoint.EMBEDDINGS, StreamEnd.OPENAI_CHAT, metrics)));
+		posts.put(Endpoint.RESPONSES.path(), List.of(auth, body, resolve,
+				new DispatchFilter(Endpoint.RESPONSES, StreamEnd.OPENAI_RESPONSES, metrics)));
+		posts.put(Endpoint.MESSAGES.path(), List.of(auth, body, resolve,
+				new DispatchFilter(Endpoint.MESSAGES, StreamEnd.ANTHROPIC_MESSAGES, metrics)));
+		posts.put(Endpoint.COUNT_TOKENS.path(), List.of(auth, body, resolve,
+				new DispatchFilter(Endpoint.COUNT_TOKENS, StreamEnd.ANTHROPIC_MESSAGES, metrics)));
+		return new ApiRoutes(
+				new ApiHandler(posts, List.of(auth, new ModelsEndpointFilter()), List.of(requestMetrics), errors));
 	}
 
 	/** 32 random bytes, URL-safe: strong enough to leave running, short enough to paste. */

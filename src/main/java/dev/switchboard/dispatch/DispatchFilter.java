@@ -13,11 +13,6 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
-import org.springframework.cloud.gateway.filter.GatewayFilter;
-import org.springframework.cloud.gateway.filter.GatewayFilterChain;
-import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
-import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
-import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
 
 import dev.switchboard.body.JsonRequest;
@@ -32,6 +27,8 @@ import dev.switchboard.resilience.UpstreamStatusException;
 import dev.switchboard.routing.HedgePolicy;
 import dev.switchboard.routing.RoutePlan;
 import dev.switchboard.routing.Target;
+import dev.switchboard.server.ApiFilter;
+import dev.switchboard.server.ApiFilterChain;
 import dev.switchboard.streaming.StreamEnd;
 import dev.switchboard.support.ErrorCode;
 import dev.switchboard.support.EventLoopTimers;
@@ -47,13 +44,7 @@ import dev.switchboard.support.GatewayHeaders;
  * then can still move on to the next target. Each attempt runs through its provider's circuit breaker; an open
  * breaker skips the target without an upstream request, and is not counted in {@code x-switchboard-attempts}.
  */
-public class DispatchFilter implements GatewayFilter, Ordered {
-
-	/**
-	 * Last of the gateway's filters and before {@link RouteToRequestUrlFilter}: this filter ends the chain, so Spring
-	 * Cloud Gateway's URL rewriting and routing filters never run for these routes.
-	 */
-	public static final int ORDER = RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER - 1;
+public class DispatchFilter implements ApiFilter {
 
 	private static final Log logger = LogFactory.getLog(DispatchFilter.class);
 
@@ -76,8 +67,7 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 	}
 
 	@Override
-	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-		ServerWebExchangeUtils.setAlreadyRouted(exchange);
+	public Mono<Void> filter(ServerWebExchange exchange, ApiFilterChain chain) {
 		RoutePlan plan = exchange.getRequiredAttribute(GatewayAttributes.ROUTE_PLAN);
 		JsonRequest body = exchange.getRequiredAttribute(GatewayAttributes.JSON_REQUEST);
 		String requestId = exchange.getRequiredAttribute(GatewayAttributes.REQUEST_ID);
@@ -154,11 +144,6 @@ public class DispatchFilter implements GatewayFilter, Ordered {
 		}
 		return new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE,
 				"Every target of route '" + plan.route() + "' failed: " + log.summary() + ".", null, headers);
-	}
-
-	@Override
-	public int getOrder() {
-		return ORDER;
 	}
 
 	/** The attempts of one request. */

@@ -8,11 +8,8 @@ import org.slf4j.spi.LoggingEventBuilder;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
-import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
-import org.springframework.web.server.WebFilterChain;
 
 import dev.switchboard.auth.GatewayKey;
 import dev.switchboard.body.JsonRequest;
@@ -21,6 +18,8 @@ import dev.switchboard.config.RuntimeConfigHolder;
 import dev.switchboard.dispatch.Answer;
 import dev.switchboard.dispatch.AttemptLog;
 import dev.switchboard.routing.RoutePlan;
+import dev.switchboard.server.ApiFilter;
+import dev.switchboard.server.ApiFilterChain;
 import dev.switchboard.support.GatewayAttributes;
 import dev.switchboard.support.GatewayException;
 import dev.switchboard.support.TokenUsage;
@@ -31,17 +30,14 @@ import dev.switchboard.support.TokenUsage;
  * meters, one access-log line at INFO on {@code dev.switchboard.access} (with {@code switchboard.access-log}), and,
  * when tracing is on, the request's span.
  * <p>
- * A WebFilter, not a gateway filter, so that requests rejected before routing (unknown path, bad key) count too. It
- * sees errors before they are rendered, so their status is taken from the error itself.
+ * First in every API pipeline, so that requests rejected early (unknown path, bad key) count too. It sees errors
+ * before they are rendered, so their status is taken from the error itself.
  * <p>
  * The access log names the request and what served it; it never holds a key (only the key's configured name), a
  * prompt or a completion. Its fields are SLF4J key-value pairs, which Spring Boot's structured logging
  * ({@code logging.structured.format.console: ecs}) writes as JSON fields; the plain-text message carries the same.
  */
-public class RequestMetricsFilter implements WebFilter, Ordered {
-
-	/** Just after the request id is set. */
-	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
+public class RequestMetricsFilter implements ApiFilter {
 
 	/** The access log's logger. */
 	public static final String ACCESS_LOG = "dev.switchboard.access";
@@ -64,10 +60,7 @@ public class RequestMetricsFilter implements WebFilter, Ordered {
 	}
 
 	@Override
-	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		if (!exchange.getRequest().getPath().value().startsWith("/v1/")) {
-			return chain.filter(exchange);
-		}
+	public Mono<Void> filter(ServerWebExchange exchange, ApiFilterChain chain) {
 		Throwable[] error = new Throwable[1];
 		if (this.tracing == null) {
 			return chain.filter(exchange)
@@ -266,11 +259,6 @@ public class RequestMetricsFilter implements WebFilter, Ordered {
 			return "success";
 		}
 		return (status < 500) ? "client_error" : "server_error";
-	}
-
-	@Override
-	public int getOrder() {
-		return ORDER;
 	}
 
 }

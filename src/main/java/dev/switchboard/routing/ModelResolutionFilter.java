@@ -2,14 +2,13 @@ package dev.switchboard.routing;
 
 import reactor.core.publisher.Mono;
 
-import org.springframework.cloud.gateway.filter.GatewayFilter;
-import org.springframework.cloud.gateway.filter.GatewayFilterChain;
-import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
 
 import dev.switchboard.auth.GatewayKey;
 import dev.switchboard.body.JsonRequest;
 import dev.switchboard.config.RuntimeConfig;
+import dev.switchboard.server.ApiFilter;
+import dev.switchboard.server.ApiFilterChain;
 import dev.switchboard.support.ErrorCode;
 import dev.switchboard.support.GatewayAttributes;
 import dev.switchboard.support.GatewayException;
@@ -20,13 +19,10 @@ import dev.switchboard.support.GatewayException;
  * The key's allow-list is checked against the name the client sent (an alias, or {@code provider/model}), before
  * resolution, so that an unknown model and a forbidden one cannot be told apart by a key that may use neither.
  */
-public class ModelResolutionFilter implements GatewayFilter, Ordered {
-
-	/** After the body is read. Later capabilities (redaction, quotas, cache) sit between this and dispatch. */
-	public static final int ORDER = -700;
+public class ModelResolutionFilter implements ApiFilter {
 
 	@Override
-	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+	public Mono<Void> filter(ServerWebExchange exchange, ApiFilterChain chain) {
 		JsonRequest body = exchange.getRequiredAttribute(GatewayAttributes.JSON_REQUEST);
 		GatewayKey key = exchange.getRequiredAttribute(GatewayAttributes.GATEWAY_KEY);
 		String model = body.model();
@@ -42,11 +38,6 @@ public class ModelResolutionFilter implements GatewayFilter, Ordered {
 		}
 		exchange.getAttributes().put(GatewayAttributes.ROUTE_PLAN, plan);
 		return chain.filter(exchange);
-	}
-
-	@Override
-	public int getOrder() {
-		return ORDER;
 	}
 
 }

@@ -7,10 +7,6 @@ import java.util.TreeSet;
 
 import reactor.core.publisher.Mono;
 
-import org.springframework.cloud.gateway.filter.GatewayFilter;
-import org.springframework.cloud.gateway.filter.GatewayFilterChain;
-import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
-import org.springframework.core.Ordered;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
@@ -18,6 +14,8 @@ import org.springframework.web.server.ServerWebExchange;
 import dev.switchboard.auth.GatewayKey;
 import dev.switchboard.config.RuntimeConfig;
 import dev.switchboard.provider.Provider;
+import dev.switchboard.server.ApiFilter;
+import dev.switchboard.server.ApiFilterChain;
 import dev.switchboard.support.ErrorCode;
 import dev.switchboard.support.GatewayAttributes;
 import dev.switchboard.support.GatewayException;
@@ -27,16 +25,12 @@ import dev.switchboard.support.Json;
  * Answers {@code GET /v1/models} (and {@code GET /v1/models/{id}}) from configuration, in OpenAI's list format: the
  * route aliases, then each provider's listed models as {@code provider/model}, only those the caller's key may use.
  */
-public class ModelsEndpointFilter implements GatewayFilter, Ordered {
-
-	/** Where dispatch would be: it ends the chain. */
-	public static final int ORDER = ModelResolutionFilter.ORDER;
+public class ModelsEndpointFilter implements ApiFilter {
 
 	static final String PATH = "/v1/models";
 
 	@Override
-	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-		ServerWebExchangeUtils.setAlreadyRouted(exchange);
+	public Mono<Void> filter(ServerWebExchange exchange, ApiFilterChain chain) {
 		RuntimeConfig config = exchange.getRequiredAttribute(GatewayAttributes.RUNTIME_CONFIG);
 		GatewayKey key = exchange.getRequiredAttribute(GatewayAttributes.GATEWAY_KEY);
 		List<Entry> models = visibleModels(config.routes(), key);
@@ -80,11 +74,6 @@ public class ModelsEndpointFilter implements GatewayFilter, Ordered {
 			}
 		}
 		return entries;
-	}
-
-	@Override
-	public int getOrder() {
-		return ORDER;
 	}
 
 	record Entry(String id, String ownedBy) {

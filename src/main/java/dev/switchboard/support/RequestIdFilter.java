@@ -14,7 +14,8 @@ import org.springframework.web.server.WebFilterChain;
  * response at once, so that every response carries it: errors from any later stage, 404s for unknown paths, and
  * proxied answers alike.
  * <p>
- * A WebFilter rather than a gateway filter because it must also cover requests that match no route.
+ * The API's handler calls {@link #assign} itself; as a WebFilter it covers every other response (actuator, 404s
+ * outside {@code /v1/}).
  */
 public class RequestIdFilter implements WebFilter, Ordered {
 
@@ -28,6 +29,12 @@ public class RequestIdFilter implements WebFilter, Ordered {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		assign(exchange);
+		return chain.filter(exchange);
+	}
+
+	/** Stamps the arrival time and the request id on the exchange, and the id on its response. */
+	public static void assign(ServerWebExchange exchange) {
 		exchange.getAttributes().put(GatewayAttributes.START_NANOS, System.nanoTime());
 		String id = exchange.getRequest().getHeaders().getFirst(GatewayHeaders.REQUEST_ID);
 		if (id == null || !isUsable(id)) {
@@ -35,7 +42,6 @@ public class RequestIdFilter implements WebFilter, Ordered {
 		}
 		exchange.getAttributes().put(GatewayAttributes.REQUEST_ID, id);
 		exchange.getResponse().getHeaders().set(GatewayHeaders.REQUEST_ID, id);
-		return chain.filter(exchange);
 	}
 
 	/** Visible ASCII only, so a client cannot inject into logs or headers. */

@@ -1,0 +1,76 @@
+package dev.switchboard.server;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+
+import dev.switchboard.testsupport.GatewayIntegrationTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The split between the API, served from Reactor Netty's routes, and everything else, served by WebFlux: which side
+ * answers what, and that both sides give every response a request id.
+ */
+class ApiRoutesIntegrationTests extends GatewayIntegrationTest {
+
+	@Test
+	void servesAnApiRequestWhoseUrlHasAQueryString() {
+		EntityExchangeResult<byte[]> result = this.client.post()
+			.uri("/v1/chat/completions?api-version=2024-10-21")
+			.header("Authorization", "Bearer " + TEAM_A_KEY)
+			.header("x-request-id", "query-string-1")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(chatBody("mock/mock-1"))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult();
+
+		assertThat(result.getResponseHeaders().getFirst("x-switchboard-provider")).isEqualTo("mock");
+		assertThat(result.getResponseHeaders().getFirst("x-request-id")).isEqualTo("query-string-1");
+	}
+
+	@Test
+	void leavesTheActuatorToWebFluxWithARequestIdAndNoApiErrorShape() {
+		EntityExchangeResult<byte[]> health = this.client.get()
+			.uri("/actuator/health")
+			.header("x-request-id", "probe-1")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult();
+		EntityExchangeResult<byte[]> missing = this.client.get()
+			.uri("/v2/chat/completions")
+			.exchange()
+			.expectStatus()
+			.isNotFound()
+			.expectBody()
+			.returnResult();
+
+		assertThat(health.getResponseHeaders().getFirst("x-request-id")).isEqualTo("probe-1");
+		assertThat(new String(health.getResponseBody())).contains("\"status\":\"UP\"");
+		assertThat(missing.getResponseHeaders().getFirst("x-request-id")).matches("[0-9a-f]{32}");
+		assertThat(new String(missing.getResponseBody())).as("Spring Boot's error shape, not the API's")
+			.doesNotContain("invalid_request_error");
+	}
+
+	@Test
+	void answersAHeadRequestUnderTheApiAsAnUnknownUrlWithoutABody() {
+		EntityExchangeResult<byte[]> result = this.client.head()
+			.uri("/v1/models")
+			.header("Authorization", "Bearer " + TEAM_A_KEY)
+			.exchange()
+			.expectStatus()
+			.isNotFound()
+			.expectBody()
+			.returnResult();
+
+		assertThat(result.getResponseBody()).isNullOrEmpty();
+		assertThat(result.getResponseHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_JSON);
+	}
+
+}
