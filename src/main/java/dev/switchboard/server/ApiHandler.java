@@ -32,8 +32,8 @@ import dev.switchboard.support.RequestIdFilter;
  * <p>
  * This is the work WebFlux's {@code HttpWebHandlerAdapter} and Spring Cloud Gateway's handler mapping did for these
  * requests, cut to what the API needs: one exchange per request, no web filter chain, no handler lookup across the
- * application's mappings, no route predicates, no filter sorting, no sessions. Measured, that machinery cost more per
- * request than all of the gateway's own work (docs/performance.md).
+ * application's mappings, no route predicates, no filter sorting, no sessions. Measured, that machinery cost about as
+ * much per request as all of the gateway's own work (docs/performance.md).
  */
 public final class ApiHandler implements HttpHandler {
 
@@ -75,7 +75,9 @@ public final class ApiHandler implements HttpHandler {
 		ServerWebExchange exchange = new DefaultServerWebExchange(request, response, NO_SESSIONS, this.codecs,
 				this.locales);
 		RequestIdFilter.assign(exchange);
-		return pipeline(request).run(exchange)
+		ApiPipeline pipeline = pipeline(request);
+		// deferred: a filter that throws instead of returning an error still gets an answer in the caller's format
+		return Mono.defer(() -> pipeline.run(exchange))
 			.onErrorResume(error -> this.errors.handle(exchange, error))
 			.onErrorResume(error -> unresolved(exchange, error))
 			.then(Mono.defer(response::setComplete));

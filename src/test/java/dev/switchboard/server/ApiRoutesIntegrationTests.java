@@ -1,5 +1,9 @@
 package dev.switchboard.server;
 
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.http.MediaType;
@@ -56,6 +60,21 @@ class ApiRoutesIntegrationTests extends GatewayIntegrationTest {
 		assertThat(missing.getResponseHeaders().getFirst("x-request-id")).matches("[0-9a-f]{32}");
 		assertThat(new String(missing.getResponseBody())).as("Spring Boot's error shape, not the API's")
 			.doesNotContain("invalid_request_error");
+	}
+
+	@Test
+	void answersAnAbsoluteFormRequestUnderTheApiInTheApisErrorShapeToo() throws IOException {
+		// "GET http://host/v1/nope", as a client configured for a forward proxy sends it; the API's route claims
+		// origin-form targets only, and WebFlux renders the rest with the same error handler
+		try (Socket socket = new Socket("localhost", this.port)) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream()
+				.write(("GET http://localhost:" + this.port + "/v1/nope HTTP/1.1\r\nHost: localhost\r\n"
+						+ "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+			String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+			assertThat(response).startsWith("HTTP/1.1 404").contains("\"code\":\"unknown_url\"");
+		}
 	}
 
 	@Test
