@@ -38,7 +38,7 @@ import dev.switchboard.support.GatewayHeaders;
 
 /**
  * Calls the route's targets in order until one answers, then hands that answer to the {@link ResponseWriter}. This
- * replaces Spring Cloud Gateway's proxy step: a route here has several targets in several formats, not one URI.
+ * is the proxy step of the request path: a route here has several targets in several formats, not one URI.
  * <p>
  * Nothing reaches the client until a target has answered with a status that ends the search, so every failure up to
  * then can still move on to the next target. Each attempt runs through its provider's circuit breaker; an open

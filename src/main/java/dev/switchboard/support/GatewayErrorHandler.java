@@ -21,8 +21,10 @@ import org.springframework.web.server.WebExceptionHandler;
  * {@link GatewayException}s, WebFlux's "no handler" 404, and unexpected failures (as a bare 500 that names the request
  * id, never the cause).
  * <p>
- * Runs before Spring Boot's {@code ErrorWebExceptionHandler} (order -1). Errors elsewhere (actuator) and errors after
- * the response was committed are left to it: once bytes have gone out, only the connection can signal the failure.
+ * The API's handler ({@code server/ApiHandler}) calls it for every API request. It is also WebFlux's exception handler,
+ * before Spring Boot's {@code ErrorWebExceptionHandler} (order -1), for the rare {@code /v1/} request that reaches
+ * WebFlux (an absolute-form request target). Errors elsewhere (actuator) and errors after the response was committed
+ * are left to others: once bytes have gone out, only the connection can signal the failure.
  */
 public class GatewayErrorHandler implements WebExceptionHandler, Ordered {
 
