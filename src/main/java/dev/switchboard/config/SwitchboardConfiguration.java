@@ -146,17 +146,16 @@ public class SwitchboardConfiguration {
 		AuthFilter auth = new AuthFilter(configs);
 		JsonBodyFilter body = new JsonBodyFilter();
 		ModelResolutionFilter resolve = new ModelResolutionFilter();
+		// each proxied endpoint, with the way its clients' streams end
+		Map<Endpoint, StreamEnd> proxied = new LinkedHashMap<>();
+		proxied.put(Endpoint.CHAT_COMPLETIONS, StreamEnd.OPENAI_CHAT);
+		proxied.put(Endpoint.EMBEDDINGS, StreamEnd.OPENAI_CHAT);
+		proxied.put(Endpoint.RESPONSES, StreamEnd.OPENAI_RESPONSES);
+		proxied.put(Endpoint.MESSAGES, StreamEnd.ANTHROPIC_MESSAGES);
+		proxied.put(Endpoint.COUNT_TOKENS, StreamEnd.ANTHROPIC_MESSAGES);
 		Map<String, List<ApiFilter>> posts = new LinkedHashMap<>();
-		posts.put(Endpoint.CHAT_COMPLETIONS.path(), List.of(auth, body, resolve,
-				new DispatchFilter(Endpoint.CHAT_COMPLETIONS, StreamEnd.OPENAI_CHAT, metrics)));
-		posts.put(Endpoint.EMBEDDINGS.path(), List.of(auth, body, resolve,
-				new DispatchFilter(Endpoint.EMBEDDINGS, StreamEnd.OPENAI_CHAT, metrics)));
-		posts.put(Endpoint.RESPONSES.path(), List.of(auth, body, resolve,
-				new DispatchFilter(Endpoint.RESPONSES, StreamEnd.OPENAI_RESPONSES, metrics)));
-		posts.put(Endpoint.MESSAGES.path(), List.of(auth, body, resolve,
-				new DispatchFilter(Endpoint.MESSAGES, StreamEnd.ANTHROPIC_MESSAGES, metrics)));
-		posts.put(Endpoint.COUNT_TOKENS.path(), List.of(auth, body, resolve,
-				new DispatchFilter(Endpoint.COUNT_TOKENS, StreamEnd.ANTHROPIC_MESSAGES, metrics)));
+		proxied.forEach((endpoint, streamEnd) -> posts.put(endpoint.path(),
+				List.of(auth, body, resolve, new DispatchFilter(endpoint, streamEnd, metrics))));
 		return new ApiRoutes(
 				new ApiHandler(posts, List.of(auth, new ModelsEndpointFilter()), List.of(requestMetrics), errors));
 	}
