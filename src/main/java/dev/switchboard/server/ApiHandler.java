@@ -8,7 +8,6 @@ import java.util.Map;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
-import reactor.netty.channel.AbortedException;
 
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -103,13 +102,11 @@ public final class ApiHandler implements HttpHandler {
 	}
 
 	/**
-	 * What the error handler could not answer, because the response had already started: the connection is closed
-	 * with the error, the only way left to tell the client its answer is incomplete.
+	 * What the error handler passed on (it answers a client that left with nothing, and everything else that is not
+	 * committed yet): after the response started, the connection is closed with the error, the only way left to tell
+	 * the client its answer is incomplete.
 	 */
 	private static Mono<Void> unresolved(ServerWebExchange exchange, Throwable error) {
-		if (error instanceof AbortedException || AbortedException.isConnectionReset(error)) {
-			return Mono.empty();
-		}
 		ServerHttpResponse response = exchange.getResponse();
 		if (response.setStatusCode(HttpStatus.INTERNAL_SERVER_ERROR)) {
 			logger.error("request failed after the error handler: " + error);
