@@ -14,6 +14,8 @@ import org.springframework.web.server.WebFilterChain;
 
 import dev.switchboard.config.RuntimeConfig;
 import dev.switchboard.config.RuntimeConfigHolder;
+import dev.switchboard.support.ErrorBodies;
+import dev.switchboard.support.ErrorCode;
 
 /**
  * Guards the actuator endpoints. Health stays open for Kubernetes probes and load balancers. Reads (GET) of the other
@@ -21,11 +23,17 @@ import dev.switchboard.config.RuntimeConfigHolder;
  * method, such as {@code POST /actuator/reload}) always need a gateway key with {@code admin: true}: 401 without a
  * valid key, 403 with a key that is not an admin key.
  * <p>
+ * Spring Cloud Gateway's actuator ({@code /actuator/gateway/**}) can create, delete and refresh routes, and lists every
+ * route's URI: every request to it, reads too, needs an admin key whatever {@code protect-actuator} says, and is
+ * refused in the OpenAI error shape ({@code 401 invalid_api_key}, {@code 403 permission_denied}).
+ * <p>
  * Keys and {@code protect-actuator} come from the current configuration snapshot, so a reload changes them too.
  */
 public class ActuatorKeyFilter implements WebFilter, Ordered {
 
 	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 20;
+
+	private static final String GATEWAY_ACTUATOR = "/actuator/gateway";
 
 	private static final byte[] KEY_REQUIRED = "{\"error\":\"a gateway key is required\"}"
 		.getBytes(StandardCharsets.UTF_8);
@@ -45,6 +53,9 @@ public class ActuatorKeyFilter implements WebFilter, Ordered {
 		if (!path.startsWith("/actuator") || path.startsWith("/actuator/health")) {
 			return chain.filter(exchange);
 		}
+		if (path.equals(GATEWAY_ACTUATOR) || path.startsWith(GATEWAY_ACTUATOR + "/")) {
+			return adminOnly(exchange, chain);
+		}
 		HttpMethod method = exchange.getRequest().getMethod();
 		boolean read = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)
 				|| HttpMethod.OPTIONS.equals(method);
@@ -59,6 +70,22 @@ public class ActuatorKeyFilter implements WebFilter, Ordered {
 		}
 		if (!read && !key.admin()) {
 			return reject(exchange, HttpStatus.FORBIDDEN, ADMIN_REQUIRED);
+		}
+		return chain.filter(exchange);
+	}
+
+	private Mono<Void> adminOnly(ServerWebExchange exchange, WebFilterChain chain) {
+		String presented = AuthFilter.presentedKey(exchange.getRequest().getHeaders());
+		GatewayKey key = (presented != null) ? this.configs.current().keys().find(presented) : null;
+		if (key == null) {
+			return reject(exchange, HttpStatus.UNAUTHORIZED, ErrorBodies.openAi(
+					"The gateway's route actuator needs an admin gateway key.", ErrorCode.INVALID_API_KEY.type(),
+					ErrorCode.INVALID_API_KEY.code(), null));
+		}
+		if (!key.admin()) {
+			return reject(exchange, HttpStatus.FORBIDDEN, ErrorBodies.openAi(
+					"The gateway's route actuator needs an admin gateway key; this key is not one.",
+					ErrorCode.PERMISSION_DENIED.type(), ErrorCode.PERMISSION_DENIED.code(), null));
 		}
 		return chain.filter(exchange);
 	}

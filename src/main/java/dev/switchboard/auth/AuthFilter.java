@@ -3,23 +3,26 @@ package dev.switchboard.auth;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 
+import dev.switchboard.config.FilterOrder;
 import dev.switchboard.config.RuntimeConfig;
 import dev.switchboard.config.RuntimeConfigHolder;
-import dev.switchboard.server.ApiFilter;
-import dev.switchboard.server.ApiFilterChain;
 import dev.switchboard.support.ErrorCode;
 import dev.switchboard.support.GatewayAttributes;
 import dev.switchboard.support.GatewayException;
+import dev.switchboard.support.RouteKind;
 
 /**
- * Authenticates the caller by gateway key ({@code Authorization: Bearer K} or {@code x-api-key: K}) and pins the
- * configuration snapshot the rest of the request runs on, so a reload in the middle of a request never mixes old
- * keys with new routes.
+ * Authenticates the caller of an AI or passthrough route by gateway key ({@code Authorization: Bearer K} or
+ * {@code x-api-key: K}) against the configuration snapshot the request is pinned to, so a reload in the middle of a
+ * request never mixes old keys with new routes. A plain SCG route is not its business: it passes untouched.
  */
-public class AuthFilter implements ApiFilter {
+public class AuthFilter implements GlobalFilter, Ordered {
 
 	static final String X_API_KEY = "x-api-key";
 
@@ -32,9 +35,11 @@ public class AuthFilter implements ApiFilter {
 	}
 
 	@Override
-	public Mono<Void> filter(ServerWebExchange exchange, ApiFilterChain chain) {
-		RuntimeConfig config = this.configs.current();
-		exchange.getAttributes().put(GatewayAttributes.RUNTIME_CONFIG, config);
+	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+		if (!RouteKind.isSwitchboard(exchange)) {
+			return chain.filter(exchange);
+		}
+		RuntimeConfig config = this.configs.pinned(exchange);
 		String presented = presentedKey(exchange.getRequest().getHeaders());
 		GatewayKey key = (presented != null) ? config.keys().find(presented) : null;
 		if (key == null) {
@@ -57,6 +62,11 @@ public class AuthFilter implements ApiFilter {
 		}
 		String apiKey = headers.getFirst(X_API_KEY);
 		return (apiKey != null && !apiKey.isBlank()) ? apiKey.trim() : null;
+	}
+
+	@Override
+	public int getOrder() {
+		return FilterOrder.AUTH;
 	}
 
 }

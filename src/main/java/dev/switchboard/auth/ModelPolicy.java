@@ -5,6 +5,8 @@ import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.switchboard.support.Globs;
+
 /**
  * Which model names a gateway key may use: exact names and globs where {@code *} matches any run of characters
  * (including {@code /}, so {@code openai/*} covers {@code openai/ft:gpt-4o:org/x}).
@@ -43,16 +45,7 @@ public final class ModelPolicy {
 	}
 
 	private static Pattern compile(String glob) {
-		StringBuilder regex = new StringBuilder();
-		int start = 0;
-		for (int i = 0; i < glob.length(); i++) {
-			if (glob.charAt(i) == '*') {
-				regex.append(Pattern.quote(glob.substring(start, i))).append(".*");
-				start = i + 1;
-			}
-		}
-		regex.append(Pattern.quote(glob.substring(start)));
-		return Pattern.compile(regex.toString());
+		return Globs.compile(glob);
 	}
 
 }

@@ -20,10 +20,12 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.cloud.gateway.route.RouteDefinition;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 import dev.switchboard.observability.GatewayMetrics;
+import dev.switchboard.routing.UserRoutes;
 
 /**
  * Hot reload of the {@code switchboard} section: reads the configuration files again, binds and checks the whole
@@ -36,8 +38,10 @@ import dev.switchboard.observability.GatewayMetrics;
  * their own: change events wake it at once, and it also compares the files' contents every
  * {@code switchboard.reload.interval}, which catches what events miss, such as Kubernetes replacing the
  * {@code ..data} symbolic link of a mounted ConfigMap. A change is acted on once, so a rejected file is not retried
- * until it changes again. Only the {@code switchboard} section is reloaded: other settings (server, logging,
- * resilience4j, the reload settings themselves) are read at start-up only.
+ * until it changes again. The {@code switchboard} section is reloaded, and with it the user's SCG routes
+ * ({@code spring.cloud.gateway.server.webflux.routes}) from the same files: the snapshot is swapped first, then SCG's
+ * routes are refreshed. Other settings (server, logging, resilience4j, the reload settings themselves) are read at
+ * start-up only.
  * <p>
  * Reloads are serialised: the watcher and {@code POST /actuator/reload} never compile at the same time.
  */
@@ -64,6 +68,8 @@ public class ConfigReloader implements SmartLifecycle {
 
 	private final GatewayMetrics metrics;
 
+	private final @Nullable UserRoutes userRoutes;
+
 	private final boolean watch;
 
 	private final Duration interval;
@@ -76,8 +82,10 @@ public class ConfigReloader implements SmartLifecycle {
 	private volatile boolean running;
 
 	ConfigReloader(RuntimeConfigHolder holder, RuntimeConfigCompiler compiler, ConfigurableEnvironment environment,
-			GeneratedKey generatedKey, GatewayMetrics metrics, SwitchboardProperties.Reload settings) {
+			GeneratedKey generatedKey, GatewayMetrics metrics, SwitchboardProperties.Reload settings,
+			@Nullable UserRoutes userRoutes) {
 		this.holder = holder;
+		this.userRoutes = userRoutes;
 		this.compiler = compiler;
 		this.files = new ConfigFiles(environment);
 		this.generatedKey = generatedKey;
@@ -106,9 +114,13 @@ public class ConfigReloader implements SmartLifecycle {
 			ConfigurableEnvironment environment = this.files.load();
 			SwitchboardProperties properties = Binder.get(environment)
 				.bindOrCreate(SwitchboardProperties.PREFIX, SwitchboardProperties.class);
+			List<RouteDefinition> routes = (this.userRoutes != null) ? this.userRoutes.bind(environment) : null;
 			RuntimeConfig next = this.compiler.compile(properties, environment, this.generatedKey.value(),
 					this.holder.current());
 			this.holder.replace(next);
+			if (routes != null) {
+				this.userRoutes.apply(routes);
+			}
 			result = new ReloadResult(true, List.of(), next.keys().size(), next.routes().providers().size(),
 					next.routes().aliases().size());
 			logger.info("Configuration reloaded (" + trigger + "): " + result.keys() + " gateway keys, "

@@ -1,5 +1,9 @@
 package dev.switchboard.config;
 
+import java.util.Map;
+
+import dev.switchboard.provider.Passthrough;
+
 import dev.switchboard.auth.KeyRegistry;
 import dev.switchboard.routing.RouteTable;
 
@@ -12,13 +16,18 @@ import dev.switchboard.routing.RouteTable;
  * @param maxRequestBytes the largest accepted request body
  * @param protectActuator whether reading actuator endpoints other than health needs a gateway key
  * @param accessLog whether each request is written to the access log
+ * @param passthroughs how {@code /proxy/{provider}/**} reaches each provider that has an HTTP upstream, by id
  */
 public record RuntimeConfig(KeyRegistry keys, RouteTable routes, long maxRequestBytes, boolean protectActuator,
-		boolean accessLog) {
+		boolean accessLog, Map<String, Passthrough> passthroughs) {
 
-	/** A snapshot with open actuator reads and the access log on. */
+	public RuntimeConfig {
+		passthroughs = Map.copyOf(passthroughs);
+	}
+
+	/** A snapshot with open actuator reads, the access log on and no passthrough. */
 	public RuntimeConfig(KeyRegistry keys, RouteTable routes, long maxRequestBytes) {
-		this(keys, routes, maxRequestBytes, false, true);
+		this(keys, routes, maxRequestBytes, false, true, Map.of());
 	}
 
 }

@@ -22,6 +22,7 @@ import dev.switchboard.auth.GatewayKey;
 import dev.switchboard.auth.KeyRegistry;
 import dev.switchboard.auth.ModelPolicy;
 import dev.switchboard.provider.AdapterDecorator;
+import dev.switchboard.provider.Passthrough;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.ProviderAdapter;
 import dev.switchboard.provider.ProviderType;
@@ -55,6 +56,13 @@ public final class RuntimeConfigCompiler {
 	private static final Pattern API_VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
 	private final CircuitBreakerRegistry breakers;
+
+	/** The built-in demo, used only when no provider and no route is configured. */
+	static final String DEMO_PROVIDER = "mock";
+
+	static final String DEMO_MODEL = "mock-1";
+
+	static final String DEMO_ROUTE = "demo";
 
 	private final UpstreamHttpClient httpClient;
 
@@ -105,8 +113,15 @@ public final class RuntimeConfigCompiler {
 		if (properties.isWellKnownProviders()) {
 			providerSettings.putAll(WellKnownProviders.detect(environment, providerSettings));
 		}
-		Map<String, Provider> providers = providers(providerSettings, problems);
-		Map<String, RoutePlan> aliases = routes(properties.getRoutes(), providers, providerSettings.keySet(), problems,
+		List<SwitchboardProperties.Route> routeSettings = properties.getRoutes();
+		if (providerSettings.isEmpty() && routeSettings.isEmpty()) {
+			// nothing configured: the built-in demo, so the first run answers; gone as soon as anything is configured
+			providerSettings.put(DEMO_PROVIDER, demoProvider());
+			routeSettings = List.of(demoRoute());
+		}
+		Map<String, Passthrough> passthroughs = new LinkedHashMap<>();
+		Map<String, Provider> providers = providers(providerSettings, problems, passthroughs);
+		Map<String, RoutePlan> aliases = routes(routeSettings, providers, providerSettings.keySet(), problems,
 				(previous != null) ? previous.routes().aliases() : Map.of());
 		KeyRegistry keys = keys(properties.getAuth().getKeys(), generatedKey, problems);
 		long maxRequestBytes = properties.getLimits().getMaxRequestBytes().toBytes();
@@ -117,10 +132,30 @@ public final class RuntimeConfigCompiler {
 			throw new InvalidConfigurationException(problems);
 		}
 		return new RuntimeConfig(keys, new RouteTable(aliases, providers), maxRequestBytes, properties.isProtectActuator(),
-				properties.isAccessLog());
+				properties.isAccessLog(), passthroughs);
 	}
 
-	private Map<String, Provider> providers(Map<String, SwitchboardProperties.Provider> settings, List<String> problems) {
+	/** The provider of the built-in demo: answers locally, no network, no key. */
+	private static SwitchboardProperties.Provider demoProvider() {
+		SwitchboardProperties.Provider mock = new SwitchboardProperties.Provider();
+		mock.setType(ProviderType.MOCK.id());
+		mock.setModels(List.of(DEMO_MODEL));
+		return mock;
+	}
+
+	/** The route of the built-in demo: {@code demo} -> {@code mock/mock-1}. */
+	private static SwitchboardProperties.Route demoRoute() {
+		SwitchboardProperties.Target target = new SwitchboardProperties.Target();
+		target.setProvider(DEMO_PROVIDER);
+		target.setModel(DEMO_MODEL);
+		SwitchboardProperties.Route route = new SwitchboardProperties.Route();
+		route.setModel(DEMO_ROUTE);
+		route.setTargets(List.of(target));
+		return route;
+	}
+
+	private Map<String, Provider> providers(Map<String, SwitchboardProperties.Provider> settings, List<String> problems,
+			Map<String, Passthrough> passthroughs) {
 		Map<String, Provider> providers = new LinkedHashMap<>();
 		settings.forEach((id, p) -> {
 			String where = "switchboard.providers." + id;
@@ -173,6 +208,10 @@ public final class RuntimeConfigCompiler {
 				providers.put(id, new Provider(id, type, p.effectiveFirstByteTimeout(), p.getIdleTimeout(), List.copyOf(p.getModels()),
 						this.decorator.decorate(id, type, adapter),
 						CircuitBreakerSettings.breaker(this.breakers, id, p.getCircuitBreaker())));
+				Passthrough passthrough = Passthrough.of(type, baseUrl, p.getApiKey(), p.getHeaders());
+				if (passthrough != null) {
+					passthroughs.put(id, passthrough);
+				}
 			}
 		});
 		return providers;

@@ -3,9 +3,6 @@ package dev.switchboard.config;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +13,8 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -23,8 +22,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
 
 import dev.switchboard.auth.ActuatorKeyFilter;
 import dev.switchboard.auth.AuthFilter;
+import dev.switchboard.body.AiRequestBodyFilter;
 import dev.switchboard.body.JsonBodyFilter;
-import dev.switchboard.dispatch.DispatchFilter;
+import dev.switchboard.dispatch.DispatchGlobalFilter;
 import dev.switchboard.observability.GatewayMetrics;
 import dev.switchboard.observability.GatewayTracing;
 import dev.switchboard.observability.ProvidersHealthIndicator;
@@ -32,21 +32,22 @@ import dev.switchboard.observability.TargetsEndpoint;
 import dev.switchboard.observability.RequestMetricsFilter;
 import dev.switchboard.observability.TracingEnabledCondition;
 import dev.switchboard.provider.AdapterDecorator;
-import dev.switchboard.provider.Endpoint;
+import dev.switchboard.provider.PassthroughFilter;
 import dev.switchboard.provider.http.UpstreamHttpClient;
 import dev.switchboard.routing.ModelResolutionFilter;
 import dev.switchboard.routing.ModelsEndpointFilter;
-import dev.switchboard.server.ApiFilter;
-import dev.switchboard.server.ApiHandler;
-import dev.switchboard.server.ApiRoutes;
-import dev.switchboard.streaming.StreamEnd;
+import dev.switchboard.routing.ModelRoutePredicateFactory;
+import dev.switchboard.routing.SwitchboardRouteLocator;
+import dev.switchboard.routing.UnknownUrlFilter;
+import dev.switchboard.routing.UserRoutes;
 import dev.switchboard.support.GatewayErrorHandler;
 import dev.switchboard.support.RequestIdFilter;
 
 /**
- * Wires the gateway: the configuration snapshot, and the API's request path, one fixed pipeline of filters per
- * endpoint (metrics, auth, body, model resolution, dispatch) served below WebFlux by {@link ApiRoutes}. Everything
- * that varies with configuration lives in the {@link RuntimeConfig} snapshot, not in the pipelines.
+ * Wires the gateway onto Spring Cloud Gateway: the configuration snapshot; the web filter that reads an AI request's
+ * body before route lookup; the {@code Model} predicate and the compiled Switchboard routes beside the user's; and the
+ * global filters in the slots of {@link FilterOrder} (observe, auth, body, resolve, dispatch). Everything that varies
+ * with configuration lives in the {@link RuntimeConfig} snapshot, not in the routes or filters.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SwitchboardProperties.class)
@@ -91,8 +92,9 @@ public class SwitchboardConfiguration {
 	@Bean
 	ConfigReloader configReloader(RuntimeConfigHolder holder, RuntimeConfigCompiler compiler,
 			ConfigurableEnvironment environment, GeneratedKey generatedKey, GatewayMetrics metrics,
-			SwitchboardProperties properties) {
-		return new ConfigReloader(holder, compiler, environment, generatedKey, metrics, properties.getReload());
+			SwitchboardProperties properties, UserRoutes userRoutes) {
+		return new ConfigReloader(holder, compiler, environment, generatedKey, metrics, properties.getReload(),
+				userRoutes);
 	}
 
 	@Bean
@@ -136,28 +138,48 @@ public class SwitchboardConfiguration {
 		return new ActuatorKeyFilter(configs);
 	}
 
-	/**
-	 * The API's request path. Its {@link ApiHandler} is deliberately not a bean: Spring Boot would take an
-	 * {@code HttpHandler} bean for the whole application's handler.
-	 */
 	@Bean
-	ApiRoutes apiRoutes(RuntimeConfigHolder configs, GatewayMetrics metrics, RequestMetricsFilter requestMetrics,
-			GatewayErrorHandler errors) {
-		AuthFilter auth = new AuthFilter(configs);
-		JsonBodyFilter body = new JsonBodyFilter();
-		ModelResolutionFilter resolve = new ModelResolutionFilter();
-		// each proxied endpoint, with the way its clients' streams end
-		Map<Endpoint, StreamEnd> proxied = new LinkedHashMap<>();
-		proxied.put(Endpoint.CHAT_COMPLETIONS, StreamEnd.OPENAI_CHAT);
-		proxied.put(Endpoint.EMBEDDINGS, StreamEnd.OPENAI_CHAT);
-		proxied.put(Endpoint.RESPONSES, StreamEnd.OPENAI_RESPONSES);
-		proxied.put(Endpoint.MESSAGES, StreamEnd.ANTHROPIC_MESSAGES);
-		proxied.put(Endpoint.COUNT_TOKENS, StreamEnd.ANTHROPIC_MESSAGES);
-		Map<String, List<ApiFilter>> posts = new LinkedHashMap<>();
-		proxied.forEach((endpoint, streamEnd) -> posts.put(endpoint.path(),
-				List.of(auth, body, resolve, new DispatchFilter(endpoint, streamEnd, metrics))));
-		return new ApiRoutes(
-				new ApiHandler(posts, List.of(auth, new ModelsEndpointFilter()), List.of(requestMetrics), errors));
+	AiRequestBodyFilter aiRequestBodyFilter(RuntimeConfigHolder configs) {
+		return new AiRequestBodyFilter(configs);
+	}
+
+	// the request path's global filters, in the slots of FilterOrder
+
+	@Bean
+	AuthFilter authFilter(RuntimeConfigHolder configs) {
+		return new AuthFilter(configs);
+	}
+
+	@Bean
+	JsonBodyFilter jsonBodyFilter() {
+		return new JsonBodyFilter();
+	}
+
+	@Bean
+	ModelResolutionFilter modelResolutionFilter() {
+		return new ModelResolutionFilter();
+	}
+
+	@Bean
+	DispatchGlobalFilter dispatchGlobalFilter(GatewayMetrics metrics) {
+		return new DispatchGlobalFilter(metrics);
+	}
+
+	@Bean
+	ModelRoutePredicateFactory modelRoutePredicateFactory() {
+		return new ModelRoutePredicateFactory();
+	}
+
+	/** Switchboard's compiled routes, beside the user's (SCG composes every RouteLocator bean, sorted by order). */
+	@Bean
+	SwitchboardRouteLocator switchboardRouteLocator(RuntimeConfigHolder configs) {
+		return new SwitchboardRouteLocator(configs, new ModelsEndpointFilter(), new UnknownUrlFilter(),
+				new PassthroughFilter());
+	}
+
+	@Bean
+	UserRoutes userRoutes(GatewayProperties gatewayProperties, ApplicationEventPublisher events) {
+		return new UserRoutes(gatewayProperties, events);
 	}
 
 	/** 32 random bytes, URL-safe: strong enough to leave running, short enough to paste. */

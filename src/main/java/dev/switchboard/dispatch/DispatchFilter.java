@@ -27,8 +27,6 @@ import dev.switchboard.resilience.UpstreamStatusException;
 import dev.switchboard.routing.HedgePolicy;
 import dev.switchboard.routing.RoutePlan;
 import dev.switchboard.routing.Target;
-import dev.switchboard.server.ApiFilter;
-import dev.switchboard.server.ApiFilterChain;
 import dev.switchboard.streaming.StreamEnd;
 import dev.switchboard.support.ErrorCode;
 import dev.switchboard.support.EventLoopTimers;
@@ -43,8 +41,10 @@ import dev.switchboard.support.GatewayHeaders;
  * Nothing reaches the client until a target has answered with a status that ends the search, so every failure up to
  * then can still move on to the next target. Each attempt runs through its provider's circuit breaker; an open
  * breaker skips the target without an upstream request, and is not counted in {@code x-switchboard-attempts}.
+ * <p>
+ * One per endpoint; {@link DispatchGlobalFilter} picks it in the dispatch slot of the filter chain.
  */
-public class DispatchFilter implements ApiFilter {
+public class DispatchFilter {
 
 	private static final Log logger = LogFactory.getLog(DispatchFilter.class);
 
@@ -66,8 +66,8 @@ public class DispatchFilter implements ApiFilter {
 		this.metrics = metrics;
 	}
 
-	@Override
-	public Mono<Void> filter(ServerWebExchange exchange, ApiFilterChain chain) {
+	/** Answers the exchange from the route's targets: the end of its filter chain. */
+	public Mono<Void> dispatch(ServerWebExchange exchange) {
 		RoutePlan plan = exchange.getRequiredAttribute(GatewayAttributes.ROUTE_PLAN);
 		JsonRequest body = exchange.getRequiredAttribute(GatewayAttributes.JSON_REQUEST);
 		String requestId = exchange.getRequiredAttribute(GatewayAttributes.REQUEST_ID);

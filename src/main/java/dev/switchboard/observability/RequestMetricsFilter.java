@@ -8,20 +8,25 @@ import org.slf4j.spi.LoggingEventBuilder;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ServerWebExchange;
 
 import dev.switchboard.auth.GatewayKey;
 import dev.switchboard.body.JsonRequest;
+import dev.switchboard.config.FilterOrder;
 import dev.switchboard.config.RuntimeConfig;
 import dev.switchboard.config.RuntimeConfigHolder;
 import dev.switchboard.dispatch.Answer;
 import dev.switchboard.dispatch.AttemptLog;
 import dev.switchboard.routing.RoutePlan;
-import dev.switchboard.server.ApiFilter;
-import dev.switchboard.server.ApiFilterChain;
 import dev.switchboard.support.GatewayAttributes;
 import dev.switchboard.support.GatewayException;
+import dev.switchboard.support.GatewayHeaders;
+import dev.switchboard.support.RouteKind;
 import dev.switchboard.support.TokenUsage;
 
 /**
@@ -30,14 +35,16 @@ import dev.switchboard.support.TokenUsage;
  * meters, one access-log line at INFO on {@code dev.switchboard.access} (with {@code switchboard.access-log}), and,
  * when tracing is on, the request's span.
  * <p>
- * First in every API pipeline, so that requests rejected early (unknown path, bad key) count too. It sees errors
+ * First of the AI and passthrough routes' filters ({@link FilterOrder#OBSERVE}), so that requests rejected early
+ * (unknown path, bad key) count too; it also names the SCG route in {@code x-switchboard-route}. Plain SCG routes
+ * pass through untouched. It sees errors
  * before they are rendered, so their status is taken from the error itself.
  * <p>
  * The access log names the request and what served it; it never holds a key (only the key's configured name), a
  * prompt or a completion. Its fields are SLF4J key-value pairs, which Spring Boot's structured logging
  * ({@code logging.structured.format.console: ecs}) writes as JSON fields; the plain-text message carries the same.
  */
-public class RequestMetricsFilter implements ApiFilter {
+public class RequestMetricsFilter implements GlobalFilter, Ordered {
 
 	/** The access log's logger. */
 	public static final String ACCESS_LOG = "dev.switchboard.access";
@@ -60,7 +67,12 @@ public class RequestMetricsFilter implements ApiFilter {
 	}
 
 	@Override
-	public Mono<Void> filter(ServerWebExchange exchange, ApiFilterChain chain) {
+	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+		Route route = RouteKind.route(exchange);
+		if (RouteKind.of(route) == RouteKind.OTHER) {
+			return chain.filter(exchange);
+		}
+		exchange.getResponse().getHeaders().set(GatewayHeaders.ROUTE, route.getId());
 		Throwable[] error = new Throwable[1];
 		if (this.tracing == null) {
 			return chain.filter(exchange)
@@ -259,6 +271,11 @@ public class RequestMetricsFilter implements ApiFilter {
 			return "success";
 		}
 		return (status < 500) ? "client_error" : "server_error";
+	}
+
+	@Override
+	public int getOrder() {
+		return FilterOrder.OBSERVE;
 	}
 
 }

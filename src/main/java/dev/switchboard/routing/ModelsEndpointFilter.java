@@ -7,15 +7,17 @@ import java.util.TreeSet;
 
 import reactor.core.publisher.Mono;
 
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.core.Ordered;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 
 import dev.switchboard.auth.GatewayKey;
+import dev.switchboard.config.FilterOrder;
 import dev.switchboard.config.RuntimeConfig;
 import dev.switchboard.provider.Provider;
-import dev.switchboard.server.ApiFilter;
-import dev.switchboard.server.ApiFilterChain;
 import dev.switchboard.support.ErrorCode;
 import dev.switchboard.support.GatewayAttributes;
 import dev.switchboard.support.GatewayException;
@@ -24,13 +26,14 @@ import dev.switchboard.support.Json;
 /**
  * Answers {@code GET /v1/models} (and {@code GET /v1/models/{id}}) from configuration, in OpenAI's list format: the
  * route aliases, then each provider's listed models as {@code provider/model}, only those the caller's key may use.
+ * The filter of the {@code switchboard-models} route, in the models slot after auth; it ends the chain.
  */
-public class ModelsEndpointFilter implements ApiFilter {
+public class ModelsEndpointFilter implements GatewayFilter, Ordered {
 
 	static final String PATH = "/v1/models";
 
 	@Override
-	public Mono<Void> filter(ServerWebExchange exchange, ApiFilterChain chain) {
+	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 		RuntimeConfig config = exchange.getRequiredAttribute(GatewayAttributes.RUNTIME_CONFIG);
 		GatewayKey key = exchange.getRequiredAttribute(GatewayAttributes.GATEWAY_KEY);
 		List<Entry> models = visibleModels(config.routes(), key);
@@ -86,6 +89,16 @@ public class ModelsEndpointFilter implements ApiFilter {
 			return out.append('}');
 		}
 
+	}
+
+	@Override
+	public int getOrder() {
+		return FilterOrder.MODELS;
+	}
+
+	@Override
+	public String toString() {
+		return "ModelsEndpoint";
 	}
 
 }

@@ -17,6 +17,12 @@ public enum ErrorCode {
 	/** No route alias and no provider matches the requested model. */
 	MODEL_NOT_FOUND(HttpStatus.NOT_FOUND, "model_not_found", "invalid_request_error"),
 
+	/** The key is valid but may not do this (an actuator write, {@code /actuator/gateway/**} without admin). */
+	PERMISSION_DENIED(HttpStatus.FORBIDDEN, "permission_denied", "permission_error"),
+
+	/** {@code /proxy/{provider}/**} names no configured provider. */
+	PROVIDER_NOT_FOUND(HttpStatus.NOT_FOUND, "provider_not_found", "invalid_request_error"),
+
 	/** No endpoint at that method and path. */
 	UNKNOWN_URL(HttpStatus.NOT_FOUND, "unknown_url", "invalid_request_error"),
 

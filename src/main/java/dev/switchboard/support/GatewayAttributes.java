@@ -18,6 +18,24 @@ public final class GatewayAttributes {
 	/** {@code JsonRequest}: the request body, read once, with its {@code model} located. */
 	public static final String JSON_REQUEST = qualify("jsonRequest");
 
+	/**
+	 * {@code String}: the {@code model} of an AI request's body, put before route lookup so that route predicates
+	 * ({@code Model=...}) are attribute checks. Absent when the body was not read or had no usable model.
+	 */
+	public static final String MODEL = qualify("model");
+
+	/** {@code Boolean}: whether the body asked for a stream; put with {@link #MODEL}. */
+	public static final String STREAM = qualify("stream");
+
+	/** {@code Endpoint}: the AI endpoint the request's method and path name; absent for any other request. */
+	public static final String ENDPOINT = qualify("endpoint");
+
+	/**
+	 * {@code GatewayException}: why the body could not be taken (media type, size, JSON), kept from before route
+	 * lookup until the body slot, so that an unauthenticated caller still gets {@code 401} first.
+	 */
+	public static final String BODY_ERROR = qualify("bodyError");
+
 	/** {@code RoutePlan}: the targets to try, in order. */
 	public static final String ROUTE_PLAN = qualify("routePlan");
 

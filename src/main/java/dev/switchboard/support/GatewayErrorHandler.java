@@ -21,10 +21,10 @@ import org.springframework.web.server.WebExceptionHandler;
  * {@link GatewayException}s, WebFlux's "no handler" 404, and unexpected failures (as a bare 500 that names the request
  * id, never the cause).
  * <p>
- * The API's handler ({@code server/ApiHandler}) calls it for every API request. It is also WebFlux's exception handler,
- * before Spring Boot's {@code ErrorWebExceptionHandler} (order -1), for the rare {@code /v1/} request that reaches
- * WebFlux (an absolute-form request target). Errors elsewhere (actuator) and errors after the response was committed
- * are left to others: once bytes have gone out, only the connection can signal the failure.
+ * It is WebFlux's exception handler, before Spring Boot's {@code ErrorWebExceptionHandler} (order -1), so it sees
+ * whatever the Spring Cloud Gateway filter chain of an AI or passthrough route raised, and SCG's own failures on
+ * those paths too. Errors elsewhere (actuator, plain SCG routes outside {@code /v1/}) and errors after the response
+ * was committed are left to others: once bytes have gone out, only the connection can signal the failure.
  */
 public class GatewayErrorHandler implements WebExceptionHandler, Ordered {
 
@@ -45,7 +45,7 @@ public class GatewayErrorHandler implements WebExceptionHandler, Ordered {
 			}
 			return Mono.empty();
 		}
-		if (response.isCommitted() || !isApiPath(exchange.getRequest())) {
+		if (response.isCommitted() || !isApiRequest(exchange)) {
 			return Mono.error(ex);
 		}
 		GatewayException error = toGatewayException(exchange, ex);
@@ -73,8 +73,10 @@ public class GatewayErrorHandler implements WebExceptionHandler, Ordered {
 		return path.equals("/v1/messages") || path.startsWith("/v1/messages/");
 	}
 
-	private static boolean isApiPath(ServerHttpRequest request) {
-		return request.getPath().value().startsWith("/v1/");
+	/** Under {@code /v1/} or {@code /proxy/}, or on any Switchboard route (a user's {@code switchboard:} route). */
+	private static boolean isApiRequest(ServerWebExchange exchange) {
+		String path = exchange.getRequest().getPath().value();
+		return path.startsWith("/v1/") || path.startsWith("/proxy/") || RouteKind.isSwitchboard(exchange);
 	}
 
 	private static GatewayException toGatewayException(ServerWebExchange exchange, Throwable ex) {

@@ -23,6 +23,9 @@ public final class GatewayHeaders {
 	/** Each attempt and skipped target: {@code provider/model;outcome=...;dur=ms}, comma-separated. */
 	public static final String ROUTING = "x-switchboard-routing";
 
+	/** The id of the Spring Cloud Gateway route that served an AI or passthrough request. */
+	public static final String ROUTE = "x-switchboard-route";
+
 	private GatewayHeaders() {
 	}
 

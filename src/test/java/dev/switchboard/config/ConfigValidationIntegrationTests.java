@@ -63,7 +63,7 @@ class ConfigValidationIntegrationTests {
 				// a target on a provider nobody configured, and an alias used twice
 				"--switchboard.routes[0].model=demo", "--switchboard.routes[0].targets[0].provider=nowhere",
 				"--switchboard.routes[0].targets[0].model=m-1", "--switchboard.routes[1].model=demo",
-				"--switchboard.routes[1].targets[0].provider=mock", "--switchboard.routes[1].targets[0].model=mock-1",
+				"--switchboard.routes[1].targets[0].provider=up", "--switchboard.routes[1].targets[0].model=m-1",
 				// one key twice, a key with both forms, a digest that is not one
 				"--switchboard.auth.keys[1].key=sk-same-0123456789", "--switchboard.auth.keys[2].key=sk-same-0123456789",
 				"--switchboard.auth.keys[3].key=sk-both-0123456789",
@@ -129,7 +129,9 @@ class ConfigValidationIntegrationTests {
 					"--switchboard.routes[0].targets[0].model=mock-1")) {
 			RouteTable routes = context.getBean(RuntimeConfigHolder.class).current().routes();
 
-			assertThat(routes.providers()).containsKeys("mock", "up", "extra", "openai");
+			assertThat(routes.providers()).containsKeys("up", "extra", "openai")
+				.as("the built-in demo is gone once providers are configured")
+				.doesNotContainKey("mock");
 			assertThat(routes.providers().get("openai").type())
 				.as("a provider configured under the id 'openai' is not replaced by OPENAI_API_KEY")
 				.isEqualTo(ProviderType.MOCK);
@@ -189,17 +191,15 @@ class ConfigValidationIntegrationTests {
 			String key = generatedKey();
 			WebTestClient client = client(this.context);
 
-			client.post()
-				.uri("/v1/chat/completions")
+			client.get()
+				.uri("/v1/models")
 				.header("Authorization", "Bearer " + key)
-				.contentType(MediaType.APPLICATION_JSON)
-				.bodyValue("{\"model\":\"demo\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
 				.exchange()
 				.expectStatus()
 				.isOk()
 				.expectBody()
-				.jsonPath("$.choices[0].message.content")
-				.isNotEmpty();
+				.jsonPath("$.object")
+				.isEqualTo("list");
 			client.post()
 				.uri("/v1/chat/completions")
 				.header("Authorization", "Bearer sb-" + "x".repeat(43))
@@ -227,7 +227,8 @@ class ConfigValidationIntegrationTests {
 				assertThat(target.provider()).isSameAs(openai);
 				assertThat(target.model()).isEqualTo("gpt-4o-mini");
 			});
-			assertThat(routes.providers()).as("the built-in route still works next to it").containsKey("mock");
+			assertThat(routes.providers()).as("a detected provider replaces the built-in demo").doesNotContainKey("mock");
+			assertThat(routes.aliases()).doesNotContainKey("demo");
 		}
 
 		@Test

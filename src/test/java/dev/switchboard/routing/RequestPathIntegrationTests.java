@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.routing;
 
 import java.io.IOException;
 import java.net.Socket;
@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The split between the API, served from Reactor Netty's routes, and everything else, served by WebFlux: which side
  * answers what, and that both sides give every response a request id.
  */
-class ApiRoutesIntegrationTests extends GatewayIntegrationTest {
+class RequestPathIntegrationTests extends GatewayIntegrationTest {
 
 	@Test
 	void servesAnApiRequestWhoseUrlHasAQueryString() {
