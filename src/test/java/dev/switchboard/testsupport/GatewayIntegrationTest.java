@@ -43,6 +43,9 @@ public abstract class GatewayIntegrationTest {
 	/** Gateway key configured only by its SHA-256, limited to {@code fast} and {@code primary/*}. */
 	protected static final String HASHED_KEY = "sk-limited-hashed-0123456789";
 
+	/** Gateway key with {@code admin: true} (actuator writes, {@code /actuator/gateway/**}). */
+	protected static final String ADMIN_KEY = "sk-ops-admin-0123456789";
+
 	protected static final String PRIMARY_PROVIDER_KEY = "sk-provider-primary-SECRET";
 
 	protected static final String SECONDARY_PROVIDER_KEY = "sk-provider-secondary-SECRET";
@@ -89,6 +92,8 @@ public abstract class GatewayIntegrationTest {
 		registry.add("switchboard.providers.groq.base-url", () -> THIRD.baseUrl() + "/openai/v1");
 		registry.add("switchboard.providers.local-ollama.base-url", () -> THIRD.baseUrl() + "/v1");
 		registry.add("switchboard.providers.gemini.base-url", GEMINI::baseUrl);
+		// the plain SCG route of application-it.yaml (Path=/internal/**)
+		registry.add("test.plain-upstream", THIRD::baseUrl);
 	}
 
 	/** Every test, whatever it did to the upstreams, leaves no upstream connection acquired: nothing leaked. */
