@@ -269,6 +269,49 @@ class ConfigReloadIntegrationTests {
 			.isEqualTo("new");
 	}
 
+	@Test
+	void userRoutesInTheSameFileReloadWithTheSwitchboardSection() throws IOException {
+		String userRoute = """
+				spring:
+				  cloud:
+				    gateway:
+				      server:
+				        webflux:
+				          routes:
+				            - id: canary
+				              uri: switchboard:new/new-model
+				              predicates:
+				                - Header=X-Canary, yes
+				""";
+		assertThat(canaryChat().getResponseHeaders().getFirst("x-switchboard-provider"))
+			.as("before: no user route, the alias serves").isEqualTo("old");
+
+		publish(config("old", true, "") + userRoute);
+		assertThat(reloader().reload(ConfigReloader.TRIGGER_ENDPOINT).success()).isTrue();
+		EntityExchangeResult<byte[]> canary = canaryChat();
+		assertThat(canary.getResponseHeaders().getFirst("x-switchboard-route")).isEqualTo("canary");
+		assertThat(canary.getResponseHeaders().getFirst("x-switchboard-provider")).isEqualTo("new");
+		assertThat(chatAs(USER_A_KEY).getResponseHeaders().getFirst("x-switchboard-provider"))
+			.as("requests the user route does not match still reach the alias").isEqualTo("old");
+
+		publish(config("old", true, ""));
+		assertThat(reloader().reload(ConfigReloader.TRIGGER_ENDPOINT).success()).isTrue();
+		assertThat(canaryChat().getResponseHeaders().getFirst("x-switchboard-route"))
+			.as("the route removed from the file is gone").isEqualTo("switchboard-aliases");
+	}
+
+	private EntityExchangeResult<byte[]> canaryChat() {
+		return this.client.post()
+			.uri(CHAT)
+			.header("Authorization", "Bearer " + USER_A_KEY)
+			.header("X-Canary", "yes")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+			.exchange()
+			.expectBody()
+			.returnResult();
+	}
+
 	private EntityExchangeResult<byte[]> chatAs(String key) {
 		return this.client.post()
 			.uri(CHAT)

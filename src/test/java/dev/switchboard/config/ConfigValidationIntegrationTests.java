@@ -154,6 +154,45 @@ class ConfigValidationIntegrationTests {
 	/**
 	 * With no keys configured: one application for every test of the group, since they all read the same start-up.
 	 */
+	@Test
+	void withNothingConfiguredTheBuiltInDemoServesAndAConfiguredRouteReplacesIt() {
+		try (ConfigurableApplicationContext context = start("--switchboard.auth.keys[0].key=sk-demo-0123456789")) {
+			client(context).post()
+				.uri("/v1/chat/completions")
+				.header("Authorization", "Bearer sk-demo-0123456789")
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue("{\"model\":\"demo\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectHeader()
+				.valueEquals("x-switchboard-provider", "mock");
+		}
+		try (ConfigurableApplicationContext context = start("--switchboard.auth.keys[0].key=sk-demo-0123456789",
+				"--switchboard.routes[0].model=mine", "--switchboard.providers.up.type=openai",
+				"--switchboard.providers.up.base-url=http://127.0.0.1:9/v1", "--switchboard.providers.up.models[0]=m-1",
+				"--switchboard.routes[0].targets[0].provider=up", "--switchboard.routes[0].targets[0].model=m-1")) {
+			String models = new String(client(context).get()
+				.uri("/v1/models")
+				.header("Authorization", "Bearer sk-demo-0123456789")
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.returnResult()
+				.getResponseBody());
+			assertThat(models).contains("\"mine\"", "\"up/m-1\"").doesNotContain("mock", "demo");
+			client(context).post()
+				.uri("/v1/chat/completions")
+				.header("Authorization", "Bearer sk-demo-0123456789")
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue("{\"model\":\"mock/mock-1\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+				.exchange()
+				.expectStatus()
+				.isNotFound();
+		}
+	}
+
 	@Nested
 	@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 	class WithoutConfiguredKeys {
