@@ -3,6 +3,8 @@
 # TRANSLATED=0) the gateway translating the same requests to an Anthropic-type upstream, then (unless REFERENCES=0)
 # the two JVM references: a bare Spring Cloud Gateway route and a raw Reactor Netty proxy. Each of these runs once per
 # concurrency in CONCURRENCIES (default 64; the full sweep is CONCURRENCIES="1 16 64 256").
+# With BASELINE_JAR set (a switchboard.jar built from another commit, e.g. in a git worktree), that jar runs too, as
+# switchboard-baseline, with the same configuration.
 # Usage: bench/run.sh   (settings are the harness's environment variables: DURATION, WARMUP, PIN, MODES, ...)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,10 +29,11 @@ slot() {
 		RESULTS=$ROOT/bench/results/$STAMP-$1-c$2.md bash "$HARNESS"
 }
 
-gateway() { # the gateway's command line with configuration file $1
-	echo "exec $JAVA $JVM_OPTS -jar '$ROOT/target/switchboard.jar' --server.port=$PORT \
+gateway() { # the gateway's command line with configuration file $1 (and jar $2, by default this build's)
+	echo "exec $JAVA $JVM_OPTS -jar '${2:-$ROOT/target/switchboard.jar}' --server.port=$PORT \
 --spring.config.additional-location=file:'$ROOT/bench/$1' --logging.level.root=warn"
 }
+BASELINE_JAR=${BASELINE_JAR:-}
 
 if [[ $REFERENCES == 1 ]]; then
 	mvn_package "$ROOT/bench/reference/bare-scg"
@@ -39,6 +42,9 @@ fi
 
 for c in $CONCURRENCIES; do
 	slot switchboard "$c" "$(gateway gateway.yaml)" "${SYSTEMS:-direct nginx-proxy portkey}"
+	if [[ -n $BASELINE_JAR ]]; then
+		slot switchboard-baseline "$c" "$(gateway gateway.yaml "$BASELINE_JAR")" direct
+	fi
 	if [[ $TRANSLATED == 1 ]]; then
 		slot switchboard-translated "$c" "$(gateway gateway-translated.yaml)" direct
 	fi
@@ -53,7 +59,7 @@ done
 		echo "## $c connections"
 		echo
 		cat "$ROOT/bench/results/$STAMP-switchboard-c$c.md"
-		for extra in switchboard-translated bare-scg raw-netty; do
+		for extra in switchboard-baseline switchboard-translated bare-scg raw-netty; do
 			[[ -f $ROOT/bench/results/$STAMP-$extra-c$c.md ]] || continue
 			echo
 			echo "Same settings, separate harness run ($extra):"

@@ -4,16 +4,12 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -37,7 +33,7 @@ import dev.switchboard.support.GatewayException;
  * {@link GatewayAttributes#BODY_ERROR} until the body slot of the AI route, after authentication, so a caller without
  * a valid key learns only that. The request then matches no {@code Model} predicate.
  * <p>
- * The body is served again to whoever reads it later, so a plain SCG route on an AI path still proxies it whole.
+ * The body is served again to a plain SCG route on an AI path ({@link BodyReplayFilter}), which proxies it whole.
  * Requests to any other path or method are not touched.
  */
 public class AiRequestBodyFilter implements WebFilter, Ordered {
@@ -100,7 +96,7 @@ public class AiRequestBodyFilter implements WebFilter, Ordered {
 				exchange.getAttributes().put(GatewayAttributes.JSON_REQUEST, body);
 				exchange.getAttributes().put(GatewayAttributes.MODEL, body.model());
 				exchange.getAttributes().put(GatewayAttributes.STREAM, body.stream());
-				return chain.filter(exchange.mutate().request(new Replayed(request, body.bytes())).build());
+				return chain.filter(exchange);
 			});
 	}
 
@@ -112,23 +108,6 @@ public class AiRequestBodyFilter implements WebFilter, Ordered {
 	@Override
 	public int getOrder() {
 		return ORDER;
-	}
-
-	/** The request with its body, already read, served again from memory. */
-	private static final class Replayed extends ServerHttpRequestDecorator {
-
-		private final byte[] body;
-
-		Replayed(ServerHttpRequest delegate, byte[] body) {
-			super(delegate);
-			this.body = body;
-		}
-
-		@Override
-		public Flux<DataBuffer> getBody() {
-			return Flux.defer(() -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(this.body)));
-		}
-
 	}
 
 }

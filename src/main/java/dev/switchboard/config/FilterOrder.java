@@ -20,6 +20,12 @@ public final class FilterOrder {
 	 * request refused by any later slot is counted too. */
 	public static final int OBSERVE = -10_000;
 
+	/**
+	 * Plain SCG routes only: the body an AI path's request had read before route lookup is served again to SCG's
+	 * proxy. Early, so a user's own route filters see it too.
+	 */
+	public static final int BODY_REPLAY = OBSERVE + 1;
+
 	/** {@code switchboard-api}: a {@code /v1/} URL that is no endpoint is {@code 404 unknown_url}, key or not. */
 	public static final int UNKNOWN_URL = -9_500;
 

@@ -14,15 +14,21 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.cloud.gateway.config.GlobalCorsProperties;
+import org.springframework.cloud.gateway.handler.FilteringWebHandler;
+import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
+import org.springframework.web.reactive.accept.ApiVersionStrategy;
 
 import dev.switchboard.auth.ActuatorKeyFilter;
 import dev.switchboard.auth.AuthFilter;
 import dev.switchboard.body.AiRequestBodyFilter;
+import dev.switchboard.body.BodyReplayFilter;
 import dev.switchboard.body.JsonBodyFilter;
 import dev.switchboard.dispatch.DispatchGlobalFilter;
 import dev.switchboard.observability.GatewayMetrics;
@@ -38,6 +44,7 @@ import dev.switchboard.routing.ModelResolutionFilter;
 import dev.switchboard.routing.ModelsEndpointFilter;
 import dev.switchboard.routing.ModelRoutePredicateFactory;
 import dev.switchboard.routing.SwitchboardRouteLocator;
+import dev.switchboard.routing.SynchronousRouteLookup;
 import dev.switchboard.routing.UnknownUrlFilter;
 import dev.switchboard.routing.UserRoutes;
 import dev.switchboard.support.GatewayErrorHandler;
@@ -151,6 +158,11 @@ public class SwitchboardConfiguration {
 	}
 
 	@Bean
+	BodyReplayFilter bodyReplayFilter() {
+		return new BodyReplayFilter();
+	}
+
+	@Bean
 	JsonBodyFilter jsonBodyFilter() {
 		return new JsonBodyFilter();
 	}
@@ -175,6 +187,20 @@ public class SwitchboardConfiguration {
 	SwitchboardRouteLocator switchboardRouteLocator(RuntimeConfigHolder configs) {
 		return new SwitchboardRouteLocator(configs, new ModelsEndpointFilter(), new UnknownUrlFilter(),
 				new PassthroughFilter());
+	}
+
+	/**
+	 * SCG's handler mapping with a synchronous route walk (routing/SynchronousRouteLookup); it takes the place of the
+	 * one SCG's auto-configuration would make, and is set up as that one is.
+	 */
+	@Bean
+	SynchronousRouteLookup routePredicateHandlerMapping(FilteringWebHandler webHandler, RouteLocator routeLocator,
+			GlobalCorsProperties globalCorsProperties, Environment environment,
+			ObjectProvider<ApiVersionStrategy> apiVersionStrategy) {
+		SynchronousRouteLookup mapping = new SynchronousRouteLookup(webHandler, routeLocator, globalCorsProperties,
+				environment);
+		apiVersionStrategy.ifAvailable(mapping::setApiVersionStrategy);
+		return mapping;
 	}
 
 	@Bean

@@ -1,5 +1,6 @@
 package dev.switchboard.observability;
 
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import io.micrometer.tracing.Span;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -7,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
+import reactor.util.context.Context;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
@@ -77,13 +79,26 @@ public class RequestMetricsFilter implements GlobalFilter, Ordered {
 		if (this.tracing == null) {
 			return chain.filter(exchange)
 				.doOnError(failure -> error[0] = failure)
-				.doFinally(signal -> record(exchange, signal, error[0], null));
+				.doFinally(signal -> record(exchange, signal, error[0], null))
+				.contextWrite(RequestMetricsFilter::withoutObservation);
 		}
 		Span span = this.tracing.startRequest(exchange);
 		return chain.filter(exchange)
 			.doOnError(failure -> error[0] = failure)
 			.doFinally(signal -> record(exchange, signal, error[0], span))
-			.contextWrite(context -> context.put(GatewayTracing.REQUEST_SPAN, span));
+			.contextWrite(context -> withoutObservation(context).put(GatewayTracing.REQUEST_SPAN, span));
+	}
+
+	/**
+	 * The request's Reactor context without WebFlux's server observation. {@code HttpWebHandlerAdapter} puts one in
+	 * every request's context (a no-op one while {@code http.server.requests} is off), and with
+	 * context-propagation on the class path every {@code handle} and {@code tap} operator then restores thread locals
+	 * from it on every signal: for a stream, on every event. The gateway's own meters and span cover AI requests, so
+	 * the AI path runs without it (measured in docs/performance.md).
+	 */
+	private static Context withoutObservation(Context context) {
+		return context.hasKey(ObservationThreadLocalAccessor.KEY) ? context.delete(ObservationThreadLocalAccessor.KEY)
+				: context;
 	}
 
 	private void record(ServerWebExchange exchange, SignalType signal, @Nullable Throwable error, @Nullable Span span) {

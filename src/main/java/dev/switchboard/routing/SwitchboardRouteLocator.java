@@ -34,6 +34,7 @@ import dev.switchboard.support.RouteKind;
  * cache holds at that instant. The routes are rebuilt on every route refresh anyway, so that
  * {@code /actuator/gateway/routes} lists the aliases and providers in force.
  * <p>
+ * The busiest route comes first (aliases, then direct addressing): a route walked past costs a predicate test.
  * They carry late orders ({@link #ORDER} on), so a user's route (order {@code 0} unless set) is tried first and can
  * take part of an alias's traffic while the rest still reaches the alias.
  */
@@ -88,15 +89,15 @@ public class SwitchboardRouteLocator implements RouteLocator {
 		RuntimeConfig config = this.configs.current();
 		RouteTable table = config.routes();
 		return Flux.just(
-				route(MODELS_ROUTE, 0, REQUEST_MODEL_URI, "GET /v1/models, /v1/models/{id}", this::isModelsRequest)
+				route(MODELS_ROUTE, 2, REQUEST_MODEL_URI, "GET /v1/models, /v1/models/{id}", this::isModelsRequest)
 					.filter(this.models)
 					.metadata(REQUEST_MODEL_METADATA, true)
 					.build(),
-				route(ALIASES_ROUTE, 1, REQUEST_MODEL_URI, "Model is a switchboard.routes alias", this::isAlias)
+				route(ALIASES_ROUTE, 0, REQUEST_MODEL_URI, "Model is a switchboard.routes alias", this::isAlias)
 					.metadata(REQUEST_MODEL_METADATA, true)
 					.metadata("aliases", List.copyOf(new TreeSet<>(table.aliases().keySet())))
 					.build(),
-				route(DIRECT_ROUTE, 2, REQUEST_MODEL_URI, "Model is <provider>/<model>", this::isDirect)
+				route(DIRECT_ROUTE, 1, REQUEST_MODEL_URI, "Model is <provider>/<model>", this::isDirect)
 					.metadata(REQUEST_MODEL_METADATA, true)
 					.metadata("providers", List.copyOf(new TreeSet<>(table.providers().keySet())))
 					.build(),

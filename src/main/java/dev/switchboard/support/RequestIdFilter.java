@@ -14,8 +14,7 @@ import org.springframework.web.server.WebFilterChain;
  * response at once, so that every response carries it: errors from any later stage, 404s for unknown paths, and
  * proxied answers alike.
  * <p>
- * The API's handler calls {@link #assign} itself; as a WebFilter it covers every other response (actuator, 404s
- * outside {@code /v1/}).
+ * A WebFilter, first of all, so it covers every response: AI routes, plain SCG routes, actuator, 404s.
  */
 public class RequestIdFilter implements WebFilter, Ordered {
 

@@ -14,8 +14,8 @@ import dev.switchboard.testsupport.GatewayIntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The split between the API, served from Reactor Netty's routes, and everything else, served by WebFlux: which side
- * answers what, and that both sides give every response a request id.
+ * The request path on Spring Cloud Gateway's handler mapping beside WebFlux's other mappings (actuator): which one
+ * answers what, and that every response carries a request id.
  */
 class RequestPathIntegrationTests extends GatewayIntegrationTest {
 
@@ -64,8 +64,8 @@ class RequestPathIntegrationTests extends GatewayIntegrationTest {
 
 	@Test
 	void answersAnAbsoluteFormRequestUnderTheApiInTheApisErrorShapeToo() throws IOException {
-		// "GET http://host/v1/nope", as a client configured for a forward proxy sends it; the API's route claims
-		// origin-form targets only, and WebFlux renders the rest with the same error handler
+		// "GET http://host/v1/nope", as a client configured for a forward proxy sends it: its path still reaches the
+		// switchboard-api catch-all, answered in the API's error shape
 		try (Socket socket = new Socket("localhost", this.port)) {
 			socket.setSoTimeout(10_000);
 			socket.getOutputStream()
