@@ -22,6 +22,29 @@ import dev.switchboard.provider.UpstreamResponse;
  */
 public class UpstreamHttpClient {
 
+	/**
+	 * How long a connection may sit idle in the pool. Upstreams close idle keep-alive connections on their own
+	 * timers, and a request sent on one as it closes fails. The shortest common default is 5 s (Node's
+	 * {@code server.keepAliveTimeout}, uvicorn's {@code --timeout-keep-alive}); 4 s leaves a second for timers and
+	 * the network to disagree (gunicorn's 2 s is shorter still). The pool checks the idle time again when it hands a
+	 * connection out, so none idle longer than this is reused.
+	 */
+	static final Duration MAX_IDLE_TIME = Duration.ofSeconds(4);
+
+	/**
+	 * How often idle connections past {@link #MAX_IDLE_TIME} are closed in the background, so that the gateway and
+	 * not the upstream closes them, between 4 and 5 s idle. A scan of the idle connections each second is cheap.
+	 */
+	static final Duration EVICTION_INTERVAL = Duration.ofSeconds(1);
+
+	/**
+	 * The longest a connection is kept at all, idle or not (one in use is closed only once released). It bounds how
+	 * long the gateway keeps talking to an address the upstream's DNS no longer gives out, and it closes connections
+	 * before the connection-age limits of load balancers and proxies (Envoy, Istio and cloud gateways default to
+	 * minutes or more); a new TLS handshake per connection every 5 minutes costs nothing measurable.
+	 */
+	static final Duration MAX_LIFE_TIME = Duration.ofMinutes(5);
+
 	private final HttpClient client;
 
 	private final ConnectionProvider connections;
@@ -35,8 +58,9 @@ public class UpstreamHttpClient {
 		this.connections = ConnectionProvider.builder("switchboard-upstream")
 			.maxConnections(maxConnections)
 			.pendingAcquireMaxCount(-1)
-			.maxIdleTime(Duration.ofSeconds(30))
-			.evictInBackground(Duration.ofSeconds(30))
+			.maxIdleTime(MAX_IDLE_TIME)
+			.maxLifeTime(MAX_LIFE_TIME)
+			.evictInBackground(EVICTION_INTERVAL)
 			.metrics(true)
 			.build();
 		this.client = HttpClient.create(this.connections)
