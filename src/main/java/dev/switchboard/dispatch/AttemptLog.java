@@ -36,6 +36,9 @@ public final class AttemptLog {
 	/** Each attempt and skipped target in order, for {@code x-switchboard-routing}. */
 	private final List<Step> steps = new CopyOnWriteArrayList<>();
 
+	/** The outcome of an attempt whose reused connection closed before the response, and that was sent again. */
+	static final String STALE_CONNECTION = "stale_connection";
+
 	/** Counts an upstream request that is about to be sent. */
 	synchronized void started() {
 		this.attempts++;
@@ -68,6 +71,16 @@ public final class AttemptLog {
 				this.shortestRetryAfter = retryAfter;
 			}
 		}
+	}
+
+	/**
+	 * An attempt whose reused connection closed before the response, about to be sent again: listed and timed, but
+	 * not a failed attempt, so that an answer of the resend (a 429, say) is judged as if it were the only one.
+	 */
+	synchronized void resent(Target target, long nanos) {
+		this.steps.add(new Step(name(target), STALE_CONNECTION, nanos));
+		this.upstreamNanos.addAndGet(nanos);
+		this.failures.add(name(target) + ": a reused connection closed before the response, sent again");
 	}
 
 	/** A target skipped without an attempt (its circuit breaker is open). */

@@ -20,6 +20,9 @@ import dev.switchboard.observability.GatewayMetrics;
 import dev.switchboard.provider.Endpoint;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.UpstreamCall;
+import dev.switchboard.provider.UpstreamResponse;
+import dev.switchboard.provider.http.StaleConnectionException;
+import dev.switchboard.provider.http.UpstreamHttpClient;
 import dev.switchboard.resilience.Backoff;
 import dev.switchboard.resilience.ContextLengthExceededException;
 import dev.switchboard.resilience.FallbackPolicy;
@@ -260,10 +263,9 @@ public class DispatchFilter {
 				this.log.started();
 				target.stats().started();
 				startNanos[0] = System.nanoTime();
-				return provider.adapter()
-					.exchange(new UpstreamCall(DispatchFilter.this.endpoint, target.model(),
-							this.body.forUpstream(target.model(), target.dropFields()), this.forwarded, this.body.stream()));
+				return exchange(target);
 			})
+				.onErrorResume(StaleConnectionException.class, stale -> resend(target, stale, startNanos))
 				// the first-byte timeout runs to the headers (here) and, for a stream, to its first event (the reader)
 				.timeout(target.firstByteTimeout(), EventLoopTimers.current())
 				// failures are raised inside the breaker's scope so that it counts them
@@ -299,6 +301,39 @@ public class DispatchFilter {
 					finished(target, startNanos, -1);
 					return failed(target, failure, started);
 				});
+		}
+
+		private Mono<UpstreamResponse> exchange(Target target) {
+			return target.provider()
+				.adapter()
+				.exchange(new UpstreamCall(DispatchFilter.this.endpoint, target.model(),
+						this.body.forUpstream(target.model(), target.dropFields()), this.forwarded, this.body.stream()));
+		}
+
+		/**
+		 * The request once more, on a new connection, after its reused connection closed before any byte of the
+		 * answer, almost always the upstream closing it for idleness as the request went out. The resend is an
+		 * attempt of its own, counted and listed like any other, but no retry: no backoff, and
+		 * the breaker and the target's stats see only its outcome. The body is built again, as for every attempt, so
+		 * no buffer that the first request released is sent. Not once the response is committed.
+		 */
+		private Mono<UpstreamResponse> resend(Target target, StaleConnectionException stale, long[] startNanos) {
+			long started = startNanos[0];
+			if (this.committed || started == 0) {
+				return Mono.error(stale);
+			}
+			long now = System.nanoTime();
+			this.log.resent(target, now - started);
+			DispatchFilter.this.metrics.upstreamAttempt(target.provider().id(), AttemptLog.STALE_CONNECTION,
+					now - started);
+			if (logger.isDebugEnabled()) {
+				logger.debug("request_id=" + this.requestId + " route=" + this.plan.route() + " provider="
+						+ target.provider().id() + " model=" + target.model()
+						+ " reused connection closed before the response, resending on a new connection");
+			}
+			this.log.started();
+			startNanos[0] = now;
+			return exchange(target).contextWrite(UpstreamHttpClient::onNewConnection);
 		}
 
 		/** Gives the target's stats the attempt's outcome, once: whether this call did. */

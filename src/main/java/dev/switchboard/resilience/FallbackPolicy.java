@@ -42,6 +42,9 @@ public final class FallbackPolicy {
 		if (failure instanceof io.netty.channel.ConnectTimeoutException) {
 			return "connect timeout";
 		}
+		if (failure instanceof dev.switchboard.provider.http.StaleConnectionException) {
+			return "a reused connection closed before the response";
+		}
 		if (failure instanceof reactor.netty.http.client.PrematureCloseException) {
 			return "connection closed before the response";
 		}
