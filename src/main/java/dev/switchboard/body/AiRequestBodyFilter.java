@@ -110,4 +110,13 @@ public class AiRequestBodyFilter implements WebFilter, Ordered {
 		return ORDER;
 	}
 
+	/**
+	 * Constant: WebFlux's web filter chain names every filter it runs, on every request, in a checkpoint, and the
+	 * default {@code toString} would build a string with the identity hash each time.
+	 */
+	@Override
+	public String toString() {
+		return "AiRequestBodyFilter";
+	}
+
 }
