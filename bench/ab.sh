@@ -8,13 +8,9 @@
 #   MODES=non-stream bench/ab.sh "shipped=$J" "nocache=$J|$P.route-filter-cache-enabled=false"
 # Settings: MODES, DURATION (10), WARMUP (20), PIN (1), ROUNDS (2), CONFIG (bench/gateway.yaml), JVM_OPTS.
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-HARNESS=${HARNESS:-$ROOT/../shared/bench/run.sh}
-PORT=${GATEWAY_PORT:-18080}
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
-JVM_OPTS=${JVM_OPTS:--Xms256m -Xmx512m -XX:+UseParallelGC}
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 CONFIG=${CONFIG:-$ROOT/bench/gateway.yaml}
-OUT=$ROOT/bench/results/$(date +%Y%m%d-%H%M%S)-ab
+OUT=$ROOT/bench/results/$STAMP-ab
 mkdir -p "$OUT"
 for round in $(seq 1 "${ROUNDS:-2}"); do
 	for spec in "$@"; do

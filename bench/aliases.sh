@@ -5,18 +5,12 @@
 # walked the aliases in order would pay for all of them.
 # Usage: bench/aliases.sh   (harness settings as for bench/run.sh: DURATION, WARMUP, PIN, MODES, CONNECTIONS, ...)
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-HARNESS=${HARNESS:-$ROOT/../shared/bench/run.sh}
-PORT=${GATEWAY_PORT:-18080}
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
-JVM_OPTS=${JVM_OPTS:--Xms256m -Xmx512m -XX:+UseParallelGC}
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 ALIASES=${ALIASES:-1000}
-STAMP=$(date +%Y%m%d-%H%M%S)
 RESULTS_DIR=$ROOT/bench/results
 OUT=${RESULTS:-$RESULTS_DIR/$STAMP-aliases.md}
 mkdir -p "$RESULTS_DIR"
 
-[[ -f $HARNESS ]] || { echo "the shared harness is not at $HARNESS (set HARNESS)" >&2; exit 1; }
 (cd "$ROOT" && ./mvnw -q -B -ntp -DskipTests package)
 
 # the many-alias configuration: the bench provider and key, ALIASES-1 aliases first, the measured one last

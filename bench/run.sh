@@ -7,18 +7,12 @@
 # switchboard-baseline, with the same configuration.
 # Usage: bench/run.sh   (settings are the harness's environment variables: DURATION, WARMUP, PIN, MODES, ...)
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-HARNESS=${HARNESS:-$ROOT/../shared/bench/run.sh}
-PORT=${GATEWAY_PORT:-18080}
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
-JVM_OPTS=${JVM_OPTS:--Xms256m -Xmx512m -XX:+UseParallelGC}
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 REFERENCES=${REFERENCES:-1}
 TRANSLATED=${TRANSLATED:-1}
 CONCURRENCIES=${CONCURRENCIES:-64}
-STAMP=$(date +%Y%m%d-%H%M%S)
 OUT=${RESULTS:-$ROOT/bench/results/$STAMP.md}
 
-[[ -f $HARNESS ]] || { echo "the shared harness is not at $HARNESS (set HARNESS)" >&2; exit 1; }
 mvn_package() { (cd "$1" && "$ROOT/mvnw" -q -B -ntp -DskipTests package); }
 mvn_package "$ROOT"
 

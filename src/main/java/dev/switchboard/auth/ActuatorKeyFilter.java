@@ -41,6 +41,15 @@ public class ActuatorKeyFilter implements WebFilter, Ordered {
 	private static final byte[] ADMIN_REQUIRED = "{\"error\":\"an admin gateway key is required\"}"
 		.getBytes(StandardCharsets.UTF_8);
 
+	/** {@code /actuator/gateway/**} answers in the OpenAI shape, with the codes the API uses. */
+	private static final byte[] ROUTES_KEY_REQUIRED = ErrorBodies.openAi(
+			"The gateway's route actuator needs an admin gateway key.", ErrorCode.INVALID_API_KEY.type(),
+			ErrorCode.INVALID_API_KEY.code(), null);
+
+	private static final byte[] ROUTES_ADMIN_REQUIRED = ErrorBodies.openAi(
+			"The gateway's route actuator needs an admin gateway key; this key is not one.",
+			ErrorCode.PERMISSION_DENIED.type(), ErrorCode.PERMISSION_DENIED.code(), null);
+
 	private final RuntimeConfigHolder configs;
 
 	public ActuatorKeyFilter(RuntimeConfigHolder configs) {
@@ -63,8 +72,7 @@ public class ActuatorKeyFilter implements WebFilter, Ordered {
 		if (read && !config.protectActuator()) {
 			return chain.filter(exchange);
 		}
-		String presented = AuthFilter.presentedKey(exchange.getRequest().getHeaders());
-		GatewayKey key = (presented != null) ? config.keys().find(presented) : null;
+		GatewayKey key = AuthFilter.callerKey(exchange.getRequest().getHeaders(), config);
 		if (key == null) {
 			return reject(exchange, HttpStatus.UNAUTHORIZED, KEY_REQUIRED);
 		}
@@ -75,17 +83,12 @@ public class ActuatorKeyFilter implements WebFilter, Ordered {
 	}
 
 	private Mono<Void> adminOnly(ServerWebExchange exchange, WebFilterChain chain) {
-		String presented = AuthFilter.presentedKey(exchange.getRequest().getHeaders());
-		GatewayKey key = (presented != null) ? this.configs.current().keys().find(presented) : null;
+		GatewayKey key = AuthFilter.callerKey(exchange.getRequest().getHeaders(), this.configs.current());
 		if (key == null) {
-			return reject(exchange, HttpStatus.UNAUTHORIZED, ErrorBodies.openAi(
-					"The gateway's route actuator needs an admin gateway key.", ErrorCode.INVALID_API_KEY.type(),
-					ErrorCode.INVALID_API_KEY.code(), null));
+			return reject(exchange, HttpStatus.UNAUTHORIZED, ROUTES_KEY_REQUIRED);
 		}
 		if (!key.admin()) {
-			return reject(exchange, HttpStatus.FORBIDDEN, ErrorBodies.openAi(
-					"The gateway's route actuator needs an admin gateway key; this key is not one.",
-					ErrorCode.PERMISSION_DENIED.type(), ErrorCode.PERMISSION_DENIED.code(), null));
+			return reject(exchange, HttpStatus.FORBIDDEN, ROUTES_ADMIN_REQUIRED);
 		}
 		return chain.filter(exchange);
 	}

@@ -39,9 +39,8 @@ public class AuthFilter implements GlobalFilter, Ordered {
 		if (!RouteKind.isSwitchboard(exchange)) {
 			return chain.filter(exchange);
 		}
-		RuntimeConfig config = this.configs.pinned(exchange);
 		String presented = presentedKey(exchange.getRequest().getHeaders());
-		GatewayKey key = (presented != null) ? config.keys().find(presented) : null;
+		GatewayKey key = (presented != null) ? this.configs.pinned(exchange).keys().find(presented) : null;
 		if (key == null) {
 			return Mono.error(new GatewayException(ErrorCode.INVALID_API_KEY, (presented == null)
 					? "No gateway key was sent: use 'Authorization: Bearer <key>' or 'x-api-key: <key>'."
@@ -49,6 +48,12 @@ public class AuthFilter implements GlobalFilter, Ordered {
 		}
 		exchange.getAttributes().put(GatewayAttributes.GATEWAY_KEY, key);
 		return chain.filter(exchange);
+	}
+
+	/** The configured key the request presents, or {@code null} when it presents none or an unknown one. */
+	static @Nullable GatewayKey callerKey(HttpHeaders headers, RuntimeConfig config) {
+		String presented = presentedKey(headers);
+		return (presented != null) ? config.keys().find(presented) : null;
 	}
 
 	/** The key the client sent, or {@code null}. The Authorization header wins when both are present. */

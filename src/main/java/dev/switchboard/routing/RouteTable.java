@@ -34,17 +34,30 @@ public final class RouteTable {
 		if (alias != null) {
 			return alias;
 		}
+		Provider provider = directProvider(model);
+		if (provider == null) {
+			return null;
+		}
+		int slash = model.indexOf('/');
+		return new RoutePlan(this.directRouteNames.get(model.substring(0, slash)),
+				List.of(Target.of(provider, model.substring(slash + 1))), RoutePlan.DEFAULT_DEADLINE, 0);
+	}
+
+	/** Whether {@code model} is a route alias. */
+	public boolean isAlias(String model) {
+		return this.aliases.containsKey(model);
+	}
+
+	/**
+	 * The configured provider that {@code <provider>/<model>} names (split at the first {@code /}, a model after it
+	 * required), or {@code null}.
+	 */
+	public @Nullable Provider directProvider(String model) {
 		int slash = model.indexOf('/');
 		if (slash <= 0 || slash == model.length() - 1) {
 			return null;
 		}
-		String providerId = model.substring(0, slash);
-		Provider provider = this.providers.get(providerId);
-		if (provider == null) {
-			return null;
-		}
-		return new RoutePlan(this.directRouteNames.get(providerId), List.of(Target.of(provider, model.substring(slash + 1))),
-				RoutePlan.DEFAULT_DEADLINE, 0);
+		return this.providers.get(model.substring(0, slash));
 	}
 
 	/** Route aliases, in no particular order. */

@@ -18,7 +18,6 @@ import org.springframework.web.server.ServerWebExchange;
 
 import dev.switchboard.config.RuntimeConfig;
 import dev.switchboard.config.RuntimeConfigHolder;
-import dev.switchboard.provider.Provider;
 import dev.switchboard.support.GatewayAttributes;
 import dev.switchboard.support.RouteKind;
 
@@ -134,20 +133,12 @@ public class SwitchboardRouteLocator implements RouteLocator {
 
 	private boolean isAlias(ServerWebExchange exchange) {
 		String model = exchange.getAttribute(GatewayAttributes.MODEL);
-		return model != null && this.configs.pinned(exchange).routes().aliases().containsKey(model);
+		return model != null && this.configs.pinned(exchange).routes().isAlias(model);
 	}
 
 	private boolean isDirect(ServerWebExchange exchange) {
 		String model = exchange.getAttribute(GatewayAttributes.MODEL);
-		if (model == null) {
-			return false;
-		}
-		int slash = model.indexOf('/');
-		if (slash <= 0 || slash == model.length() - 1) {
-			return false;
-		}
-		Map<String, Provider> providers = this.configs.pinned(exchange).routes().providers();
-		return providers.containsKey(model.substring(0, slash));
+		return model != null && this.configs.pinned(exchange).routes().directProvider(model) != null;
 	}
 
 	/** Whether a route dispatches the model the request names (a compiled route) rather than one of its own. */

@@ -1,5 +1,6 @@
 package dev.switchboard.routing;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -37,7 +38,7 @@ public class UserRoutes {
 
 	/** Puts {@code routes} in force and has SCG rebuild its routes, compiled ones included. */
 	public void apply(List<RouteDefinition> routes) {
-		this.properties.setRoutes(new java.util.ArrayList<>(routes));
+		this.properties.setRoutes(new ArrayList<>(routes));
 		this.events.publishEvent(new RefreshRoutesEvent(this));
 	}
 
