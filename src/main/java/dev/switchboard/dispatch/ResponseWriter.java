@@ -55,7 +55,15 @@ final class ResponseWriter {
 	 * @param remaining what is left of the request's deadline
 	 * @param keepAlive silence after which a stream gets a {@code : ping} comment; zero for none
 	 */
-	Mono<Void> write(ServerWebExchange exchange, Answer answer, AttemptLog log, Duration remaining, Duration keepAlive) {
+	Mono<Void> write(ServerWebExchange exchange, Answer chosen, AttemptLog log, Duration remaining, Duration keepAlive) {
+		return AnswerHooks.onAnswer(exchange, chosen).flatMap(answer -> {
+			exchange.getAttributes().put(GatewayAttributes.ANSWER, answer);
+			return writeHooked(exchange, answer, log, remaining, keepAlive);
+		});
+	}
+
+	private Mono<Void> writeHooked(ServerWebExchange exchange, Answer answer, AttemptLog log, Duration remaining,
+			Duration keepAlive) {
 		ServerHttpResponse response = exchange.getResponse();
 		response.setStatusCode(HttpStatusCode.valueOf(answer.status()));
 		HeaderPolicy.copyReturnable(answer.headers(), response.getHeaders(), !answer.eventStream());
@@ -96,7 +104,8 @@ final class ResponseWriter {
 		Flux<ByteBuf> pings = Flux.interval(Duration.ZERO, keepAlive, EventLoopTimers.current())
 			.map(tick -> Unpooled.wrappedBuffer(PING))
 			.takeUntilOther(answer.onErrorResume(failure -> Mono.empty()));
-		Flux<ByteBuf> events = answer.flatMapMany(chosen -> {
+		Flux<ByteBuf> events = answer.flatMap(chosen -> AnswerHooks.onAnswer(exchange, chosen)).flatMapMany(chosen -> {
+			exchange.getAttributes().put(GatewayAttributes.ANSWER, chosen);
 			SseEventFramer framer = chosen.framer();
 			if (framer == null || chosen.status() >= 300) {
 				chosen.discard();
@@ -121,7 +130,9 @@ final class ResponseWriter {
 		StreamWatchdog watchdog = new StreamWatchdog(idle.toNanos(), keepAlive.toNanos(),
 				System.nanoTime() + remaining.toNanos());
 		StreamWatchdog.Alarm[] alarm = new StreamWatchdog.Alarm[1];
-		Flux<ByteBuf> events = answer.body().doOnNext(event -> watchdog.touch()).doFinally(signal -> watchdog.stop());
+		// the watchdog sees the upstream's events, before any hook holds one back
+		Flux<ByteBuf> events = AnswerHooks.onEvents(exchange, answer, answer.body().doOnNext(event -> watchdog.touch()))
+			.doFinally(signal -> watchdog.stop());
 		// Object: events (ByteBuf) and alarms merged in arrival order, serialised by merge
 		return Flux.<Object>merge(events, watchdog.alarms(EventLoopTimers.current()))
 			// silence or the deadline ends the stream; cancelling the body closes the upstream connection
