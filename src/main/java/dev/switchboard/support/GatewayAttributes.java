@@ -48,6 +48,24 @@ public final class GatewayAttributes {
 	/** {@code Boolean}: set when a stream that had started ended with an in-band error instead of its last event. */
 	public static final String STREAM_INTERRUPTED = qualify("streamInterrupted");
 
+	/**
+	 * {@code TokenUsage}: the tokens of the answer as far as they are known, put by whoever reads them (the quota
+	 * slot's usage reader on a live answer, the cache slot on a hit, which reports the original answer's usage).
+	 */
+	public static final String USAGE = qualify("usage");
+
+	/**
+	 * {@code Boolean}: set by the cache slot when the answer is served from the cache; quota counts the request but
+	 * neither its tokens nor any spend, and meters and the access log mark it cached.
+	 */
+	public static final String CACHE_HIT = qualify("cacheHit");
+
+	/**
+	 * {@code String}: why this answer must not be stored for anyone else (a guardrail restored masked values for this
+	 * client only, say); set by any capability before the answer ends, read by the cache slot.
+	 */
+	public static final String NOT_CACHEABLE = qualify("notCacheable");
+
 	/** {@code Long}: {@link System#nanoTime()} when the gateway received the request. */
 	public static final String START_NANOS = qualify("startNanos");
 
