@@ -2,6 +2,7 @@ package dev.switchboard.auth;
 
 import java.nio.charset.StandardCharsets;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
@@ -16,12 +17,14 @@ import dev.switchboard.config.RuntimeConfig;
 import dev.switchboard.config.RuntimeConfigHolder;
 import dev.switchboard.support.ErrorBodies;
 import dev.switchboard.support.ErrorCode;
+import dev.switchboard.support.GatewayException;
 
 /**
  * Guards the actuator endpoints. Health stays open for Kubernetes probes and load balancers. Reads (GET) of the other
- * endpoints are open, or need a valid gateway key with {@code switchboard.protect-actuator: true}. Writes (any other
- * method, such as {@code POST /actuator/reload}) always need a gateway key with {@code admin: true}: 401 without a
- * valid key, 403 with a key that is not an admin key.
+ * endpoints are open, or, with {@code switchboard.protect-actuator: true}, need a gateway key with role
+ * {@code admin} or {@code read-only} ({@code user} keys are for the AI endpoints). Writes (any other method, such as
+ * {@code POST /actuator/reload}) always need a key with role {@code admin} ({@code admin: true}): 401 without a valid
+ * key, 403 with a key that is not an admin key. Keys are checked as on the AI path (expiry, {@code ip-allow}).
  * <p>
  * Spring Cloud Gateway's actuator ({@code /actuator/gateway/**}) can create, delete and refresh routes, and lists every
  * route's URI: every request to it, reads too, needs an admin key whatever {@code protect-actuator} says, and is
@@ -50,10 +53,16 @@ public class ActuatorKeyFilter implements WebFilter, Ordered {
 			"The gateway's route actuator needs an admin gateway key; this key is not one.",
 			ErrorCode.PERMISSION_DENIED.type(), ErrorCode.PERMISSION_DENIED.code(), null);
 
+	private static final byte[] READER_REQUIRED = "{\"error\":\"an admin or read-only gateway key is required\"}"
+		.getBytes(StandardCharsets.UTF_8);
+
 	private final RuntimeConfigHolder configs;
 
-	public ActuatorKeyFilter(RuntimeConfigHolder configs) {
+	private final Callers callers;
+
+	public ActuatorKeyFilter(RuntimeConfigHolder configs, Callers callers) {
 		this.configs = configs;
+		this.callers = callers;
 	}
 
 	@Override
@@ -72,18 +81,31 @@ public class ActuatorKeyFilter implements WebFilter, Ordered {
 		if (read && !config.protectActuator()) {
 			return chain.filter(exchange);
 		}
-		GatewayKey key = AuthFilter.callerKey(exchange.getRequest().getHeaders(), config);
+		GatewayKey key = callerKey(exchange, config);
 		if (key == null) {
 			return reject(exchange, HttpStatus.UNAUTHORIZED, KEY_REQUIRED);
 		}
 		if (!read && !key.admin()) {
 			return reject(exchange, HttpStatus.FORBIDDEN, ADMIN_REQUIRED);
 		}
+		if (key.role() == Role.USER) {
+			return reject(exchange, HttpStatus.FORBIDDEN, READER_REQUIRED);
+		}
 		return chain.filter(exchange);
 	}
 
+	/** The caller, checked as on the AI path, or {@code null} when the request has no usable key. */
+	private @Nullable GatewayKey callerKey(ServerWebExchange exchange, RuntimeConfig config) {
+		try {
+			return this.callers.authenticate(exchange.getRequest(), config).key();
+		}
+		catch (GatewayException ex) {
+			return null;
+		}
+	}
+
 	private Mono<Void> adminOnly(ServerWebExchange exchange, WebFilterChain chain) {
-		GatewayKey key = AuthFilter.callerKey(exchange.getRequest().getHeaders(), this.configs.current());
+		GatewayKey key = callerKey(exchange, this.configs.current());
 		if (key == null) {
 			return reject(exchange, HttpStatus.UNAUTHORIZED, ROUTES_KEY_REQUIRED);
 		}

@@ -7,66 +7,120 @@ import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 
 import dev.switchboard.config.FilterOrder;
 import dev.switchboard.config.RuntimeConfig;
 import dev.switchboard.config.RuntimeConfigHolder;
+import dev.switchboard.provider.Passthrough;
+import dev.switchboard.provider.Provider;
 import dev.switchboard.support.ErrorCode;
 import dev.switchboard.support.GatewayAttributes;
 import dev.switchboard.support.GatewayException;
+import dev.switchboard.support.GatewayHeaders;
 import dev.switchboard.support.RouteKind;
 
 /**
- * Authenticates the caller of an AI or passthrough route by gateway key ({@code Authorization: Bearer K} or
- * {@code x-api-key: K}) against the configuration snapshot the request is pinned to, so a reload in the middle of a
- * request never mixes old keys with new routes. A plain SCG route is not its business: it passes untouched.
+ * Authenticates the caller of an AI or passthrough route ({@link Callers}: configured keys of the snapshot the request
+ * is pinned to, so a reload mid-request never mixes old keys with new routes, and API keys from memory), then applies
+ * what the key's role and {@code endpoints} scope allow. A plain SCG route is not its business: it passes untouched.
+ * <p>
+ * A BYO key's own provider credential ({@code x-provider-api-key}, or on {@code /proxy/{provider}/**} the provider's
+ * own auth header beside the gateway key) is taken out of the request here and kept in an exchange attribute, so no
+ * later stage can forward or log it. A key that is not BYO and sends {@code x-provider-api-key} is refused rather than
+ * silently served with the configured provider key.
  */
 public class AuthFilter implements GlobalFilter, Ordered {
 
-	static final String X_API_KEY = "x-api-key";
-
-	private static final String BEARER = "Bearer ";
+	private static final String MODELS = "/v1/models";
 
 	private final RuntimeConfigHolder configs;
 
-	public AuthFilter(RuntimeConfigHolder configs) {
+	private final Callers callers;
+
+	public AuthFilter(RuntimeConfigHolder configs, Callers callers) {
 		this.configs = configs;
+		this.callers = callers;
 	}
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-		if (!RouteKind.isSwitchboard(exchange)) {
+		RouteKind kind = RouteKind.of(exchange);
+		if (kind == RouteKind.OTHER) {
 			return chain.filter(exchange);
 		}
-		String presented = presentedKey(exchange.getRequest().getHeaders());
-		GatewayKey key = (presented != null) ? this.configs.pinned(exchange).keys().find(presented) : null;
-		if (key == null) {
-			return Mono.error(new GatewayException(ErrorCode.INVALID_API_KEY, (presented == null)
-					? "No gateway key was sent: use 'Authorization: Bearer <key>' or 'x-api-key: <key>'."
-					: "The gateway key is not valid."));
+		RuntimeConfig config = this.configs.pinned(exchange);
+		ServerHttpRequest request = exchange.getRequest();
+		Callers.Caller caller;
+		try {
+			caller = this.callers.authenticate(request, config, kind == RouteKind.PROXY);
 		}
+		catch (GatewayException ex) {
+			return Mono.error(ex);
+		}
+		GatewayKey key = caller.key();
 		exchange.getAttributes().put(GatewayAttributes.GATEWAY_KEY, key);
-		return chain.filter(exchange);
-	}
-
-	/** The configured key the request presents, or {@code null} when it presents none or an unknown one. */
-	static @Nullable GatewayKey callerKey(HttpHeaders headers, RuntimeConfig config) {
-		String presented = presentedKey(headers);
-		return (presented != null) ? config.keys().find(presented) : null;
-	}
-
-	/** The key the client sent, or {@code null}. The Authorization header wins when both are present. */
-	static @Nullable String presentedKey(HttpHeaders headers) {
-		String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
-		if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-			String key = authorization.substring(BEARER.length()).trim();
-			if (!key.isEmpty()) {
-				return key;
-			}
+		String path = request.getPath().value();
+		if (key.role() == Role.READ_ONLY && !(HttpMethod.GET.equals(request.getMethod())
+				&& (path.equals(MODELS) || path.startsWith(MODELS + "/")))) {
+			return Mono.error(new GatewayException(ErrorCode.PERMISSION_DENIED,
+					"This gateway key is read-only: it may list models (GET /v1/models) and nothing else."));
 		}
-		String apiKey = headers.getFirst(X_API_KEY);
-		return (apiKey != null && !apiKey.isBlank()) ? apiKey.trim() : null;
+		if (!key.endpoints().isAny() && !key.endpoints().allows(request.getPath().pathWithinApplication())) {
+			return Mono.error(new GatewayException(ErrorCode.ENDPOINT_NOT_ALLOWED,
+					"This gateway key may not call " + request.getMethod() + " " + path + "."));
+		}
+		String credential = request.getHeaders().getFirst(GatewayHeaders.PROVIDER_API_KEY);
+		String ownHeader = null;
+		if (credential == null && key.byo() && kind == RouteKind.PROXY) {
+			ownHeader = providerAuthHeader(path, config, caller.header(), request.getHeaders());
+			credential = (ownHeader != null) ? credentialIn(ownHeader, request.getHeaders()) : null;
+		}
+		if (credential == null) {
+			return chain.filter(exchange);
+		}
+		if (!key.byo()) {
+			return Mono.error(new GatewayException(ErrorCode.PERMISSION_DENIED, "This gateway key may not bring its own "
+					+ "provider key (" + GatewayHeaders.PROVIDER_API_KEY + "): it is not a BYO key."));
+		}
+		if (credential.isBlank()) {
+			return Mono.error(new GatewayException(ErrorCode.INVALID_REQUEST,
+					"The header " + GatewayHeaders.PROVIDER_API_KEY + " is empty.", GatewayHeaders.PROVIDER_API_KEY,
+					HttpHeaders.EMPTY));
+		}
+		exchange.getAttributes().put(GatewayAttributes.PROVIDER_CREDENTIAL, credential.trim());
+		String removed = ownHeader;
+		ServerHttpRequest stripped = request.mutate().headers(headers -> {
+			headers.remove(GatewayHeaders.PROVIDER_API_KEY);
+			if (removed != null) {
+				headers.remove(removed);
+			}
+		}).build();
+		return chain.filter(exchange.mutate().request(stripped).build());
+	}
+
+	/**
+	 * On {@code /proxy/{provider}/**}: the header the provider's own credential travels in, when the request has it
+	 * and it is not the one that carried the gateway key.
+	 */
+	private static @Nullable String providerAuthHeader(String path, RuntimeConfig config, String gatewayKeyHeader,
+			HttpHeaders headers) {
+		Provider provider = config.routes().providers().get(KeyScopeFilter.proxyProvider(path));
+		if (provider == null) {
+			return null;
+		}
+		String header = Passthrough.credentialHeader(provider.type());
+		return (!header.equalsIgnoreCase(gatewayKeyHeader) && headers.getFirst(header) != null) ? header : null;
+	}
+
+	private static @Nullable String credentialIn(String header, HttpHeaders headers) {
+		String value = headers.getFirst(header);
+		if (value != null && header.equalsIgnoreCase(HttpHeaders.AUTHORIZATION)) {
+			return value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7) : null;
+		}
+		return value;
 	}
 
 	@Override

@@ -41,6 +41,12 @@ public final class FilterOrder {
 	/** The model (the request's, or a user route's {@code switchboard:} target) -> the {@code RoutePlan}. */
 	public static final int RESOLVE = -7_000;
 
+	/**
+	 * The plan cut to the providers the caller's key may reach (and, with a BYO credential, to one provider); a
+	 * passthrough's provider checked likewise.
+	 */
+	public static final int KEY_SCOPE = -6_500;
+
 	/** Slot of the guardrails (redaction, masking, deny rules, webhook checks) on the request's texts. */
 	public static final int GUARDRAILS = -6_000;
 

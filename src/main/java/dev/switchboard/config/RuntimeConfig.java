@@ -4,6 +4,7 @@ import java.util.Map;
 
 import dev.switchboard.provider.Passthrough;
 
+import dev.switchboard.auth.ClientAddresses;
 import dev.switchboard.auth.KeyRegistry;
 import dev.switchboard.routing.RouteTable;
 
@@ -17,12 +18,19 @@ import dev.switchboard.routing.RouteTable;
  * @param protectActuator whether reading actuator endpoints other than health needs a gateway key
  * @param accessLog whether each request is written to the access log
  * @param passthroughs how {@code /proxy/{provider}/**} reaches each provider that has an HTTP upstream, by id
+ * @param clientAddresses how the client's address is told, for keys' {@code ip-allow} ({@code trusted-proxies})
  */
 public record RuntimeConfig(KeyRegistry keys, RouteTable routes, long maxRequestBytes, boolean protectActuator,
-		boolean accessLog, Map<String, Passthrough> passthroughs) {
+		boolean accessLog, Map<String, Passthrough> passthroughs, ClientAddresses clientAddresses) {
 
 	public RuntimeConfig {
 		passthroughs = Map.copyOf(passthroughs);
+	}
+
+	/** A snapshot that believes no proxy's {@code X-Forwarded-For}. */
+	public RuntimeConfig(KeyRegistry keys, RouteTable routes, long maxRequestBytes, boolean protectActuator,
+			boolean accessLog, Map<String, Passthrough> passthroughs) {
+		this(keys, routes, maxRequestBytes, protectActuator, accessLog, passthroughs, ClientAddresses.direct());
 	}
 
 	/** A snapshot with open actuator reads, the access log on and no passthrough. */

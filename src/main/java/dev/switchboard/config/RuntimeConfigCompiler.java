@@ -18,9 +18,14 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.env.ConfigurableEnvironment;
 
+import dev.switchboard.auth.ClientAddresses;
 import dev.switchboard.auth.GatewayKey;
+import dev.switchboard.auth.KeyRecord;
 import dev.switchboard.auth.KeyRegistry;
+import dev.switchboard.auth.KeySpec;
+import dev.switchboard.auth.KeyValidationException;
 import dev.switchboard.auth.ModelPolicy;
+import dev.switchboard.auth.Role;
 import dev.switchboard.provider.AdapterDecorator;
 import dev.switchboard.provider.Passthrough;
 import dev.switchboard.provider.Provider;
@@ -128,11 +133,18 @@ public final class RuntimeConfigCompiler {
 		if (maxRequestBytes <= 0) {
 			problems.add("switchboard.limits.max-request-bytes must be positive");
 		}
+		ClientAddresses clientAddresses = ClientAddresses.direct();
+		try {
+			clientAddresses = ClientAddresses.trusting(properties.getTrustedProxies());
+		}
+		catch (IllegalArgumentException ex) {
+			problems.add("switchboard.trusted-proxies: " + ex.getMessage());
+		}
 		if (!problems.isEmpty()) {
 			throw new InvalidConfigurationException(problems);
 		}
 		return new RuntimeConfig(keys, new RouteTable(aliases, providers), maxRequestBytes, properties.isProtectActuator(),
-				properties.isAccessLog(), passthroughs);
+				properties.isAccessLog(), passthroughs, clientAddresses);
 	}
 
 	/** The provider of the built-in demo: answers locally, no network, no key. */
@@ -390,10 +402,15 @@ public final class RuntimeConfigCompiler {
 		return new TargetStats();
 	}
 
-	private static KeyRegistry keys(List<SwitchboardProperties.Key> keys, String generatedKey, List<String> problems) {
+	private KeyRegistry keys(List<SwitchboardProperties.Key> keys, String generatedKey, List<String> problems) {
 		KeyRegistry.Builder registry = KeyRegistry.builder();
+		java.time.Instant now = java.time.Instant.now();
 		if (keys.isEmpty()) {
-			registry.add(KeyRegistry.sha256(generatedKey), new GatewayKey("generated", ModelPolicy.any(), true));
+			byte[] digest = KeyRegistry.sha256(generatedKey);
+			registry.add(digest, new GatewayKey("generated", ModelPolicy.any(), true),
+					new KeyRecord("generated", HexFormat.of().formatHex(digest),
+							generatedKey.substring(generatedKey.length() - 4), KeySpec.DEFAULT.withRole(Role.ADMIN),
+							KeyRecord.CONFIG, now, now, null, null));
 			return registry.build();
 		}
 		Set<String> names = new HashSet<>();
@@ -424,9 +441,31 @@ public final class RuntimeConfigCompiler {
 			else {
 				digest = HexFormat.of().parseHex(key.getKeySha256());
 			}
-			ModelPolicy models = (key.getModels() != null) ? ModelPolicy.of(key.getModels()) : ModelPolicy.any();
-			if (!registry.add(digest, new GatewayKey(name, models, key.isAdmin()))) {
-				problems.add(where + ": the same key is configured twice");
+			Role role = key.isAdmin() ? Role.ADMIN : Role.USER;
+			if (key.getRole() != null) {
+				Role named = Role.of(key.getRole());
+				if (named == null || (key.isAdmin() && named != Role.ADMIN)) {
+					problems.add(where + ".role: " + ((named == null) ? "unknown role '" + key.getRole() + "' ("
+							+ Role.names() + ")" : "contradicts admin: true"));
+					continue;
+				}
+				role = named;
+			}
+			try {
+				KeySpec spec = new KeySpec(role, key.getModels(), key.getEndpoints(), key.getProviders(),
+						key.getIpAllow(), (key.getExpiresAt() != null) ? KeySpec.instant(key.getExpiresAt()) : null,
+						key.isByo(), null, null, null);
+				GatewayKey compiled = spec.compile(name);
+				String hex = HexFormat.of().formatHex(digest);
+				String last4 = hasKey ? key.getKey().substring(Math.max(0, key.getKey().length() - 4)) : null;
+				KeyRecord record = new KeyRecord(name, hex, last4, spec, KeyRecord.CONFIG, now,
+						now, null, null);
+				if (!registry.add(digest, compiled, record)) {
+					problems.add(where + ": the same key is configured twice");
+				}
+			}
+			catch (KeyValidationException ex) {
+				problems.add(where + "." + ex.field() + ": " + ex.getMessage());
 			}
 		}
 		return registry.build();

@@ -25,8 +25,6 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.accept.ApiVersionStrategy;
 
-import dev.switchboard.auth.ActuatorKeyFilter;
-import dev.switchboard.auth.AuthFilter;
 import dev.switchboard.body.AiRequestBodyFilter;
 import dev.switchboard.body.BodyReplayFilter;
 import dev.switchboard.body.JsonBodyFilter;
@@ -53,7 +51,8 @@ import dev.switchboard.support.RequestIdFilter;
 /**
  * Wires the gateway onto Spring Cloud Gateway: the configuration snapshot; the web filter that reads an AI request's
  * body before route lookup; the {@code Model} predicate and the compiled Switchboard routes beside the user's; and the
- * global filters in the slots of {@link FilterOrder} (observe, auth, body, resolve, dispatch). Everything that varies
+ * global filters in the slots of {@link FilterOrder} (observe, body, resolve, dispatch; auth has its own
+ * configuration, {@code auth/AuthConfiguration}). Everything that varies
  * with configuration lives in the {@link RuntimeConfig} snapshot, not in the routes or filters.
  */
 @Configuration(proxyBeanMethods = false)
@@ -141,21 +140,11 @@ public class SwitchboardConfiguration {
 	}
 
 	@Bean
-	ActuatorKeyFilter actuatorKeyFilter(RuntimeConfigHolder configs) {
-		return new ActuatorKeyFilter(configs);
-	}
-
-	@Bean
 	AiRequestBodyFilter aiRequestBodyFilter(RuntimeConfigHolder configs) {
 		return new AiRequestBodyFilter(configs);
 	}
 
 	// the request path's global filters, in the slots of FilterOrder
-
-	@Bean
-	AuthFilter authFilter(RuntimeConfigHolder configs) {
-		return new AuthFilter(configs);
-	}
 
 	@Bean
 	BodyReplayFilter bodyReplayFilter() {

@@ -46,6 +46,17 @@ public class SwitchboardProperties {
 	/** Watching the configuration files for changes (read at start-up only). */
 	private Reload reload = new Reload();
 
+	/** CIDRs of the proxies whose X-Forwarded-For names the client, for keys' ip-allow; none by default. */
+	private List<String> trustedProxies = new ArrayList<>();
+
+	public List<String> getTrustedProxies() {
+		return this.trustedProxies;
+	}
+
+	public void setTrustedProxies(List<String> trustedProxies) {
+		this.trustedProxies = trustedProxies;
+	}
+
 	public Auth getAuth() {
 		return this.auth;
 	}
@@ -115,6 +126,17 @@ public class SwitchboardProperties {
 		/** Gateway keys; with none, one is generated at start-up and logged once. */
 		private List<Key> keys = new ArrayList<>();
 
+		/** With a shared key store (redis): how often every replica reads all API keys again, beside pub/sub. */
+		private Duration keySyncInterval = Duration.ofSeconds(5);
+
+		public Duration getKeySyncInterval() {
+			return this.keySyncInterval;
+		}
+
+		public void setKeySyncInterval(Duration keySyncInterval) {
+			this.keySyncInterval = keySyncInterval;
+		}
+
 		public List<Key> getKeys() {
 			return this.keys;
 		}
@@ -141,6 +163,72 @@ public class SwitchboardProperties {
 
 		/** Whether this key may call actuator write operations, such as forcing a configuration reload. */
 		private boolean admin;
+
+		/** admin, user (the default) or read-only; admin: true is role admin. */
+		private @Nullable String role;
+
+		/** Path patterns (/v1/chat/completions, /proxy/**) this key may call; absent means every path. */
+		private @Nullable List<String> endpoints;
+
+		/** Provider ids this key's requests may reach (aliases by their targets); absent means every provider. */
+		private @Nullable List<String> providers;
+
+		/** CIDRs (IPv4 and IPv6) the key may be used from; absent means any address. */
+		private @Nullable List<String> ipAllow;
+
+		/** ISO-8601 instant after which the key is refused with 401 key_expired. */
+		private @Nullable String expiresAt;
+
+		/** Whether the key may send its own provider credential in x-provider-api-key. */
+		private boolean byo;
+
+		public @Nullable String getRole() {
+			return this.role;
+		}
+
+		public void setRole(@Nullable String role) {
+			this.role = role;
+		}
+
+		public @Nullable List<String> getEndpoints() {
+			return this.endpoints;
+		}
+
+		public void setEndpoints(@Nullable List<String> endpoints) {
+			this.endpoints = endpoints;
+		}
+
+		public @Nullable List<String> getProviders() {
+			return this.providers;
+		}
+
+		public void setProviders(@Nullable List<String> providers) {
+			this.providers = providers;
+		}
+
+		public @Nullable List<String> getIpAllow() {
+			return this.ipAllow;
+		}
+
+		public void setIpAllow(@Nullable List<String> ipAllow) {
+			this.ipAllow = ipAllow;
+		}
+
+		public @Nullable String getExpiresAt() {
+			return this.expiresAt;
+		}
+
+		public void setExpiresAt(@Nullable String expiresAt) {
+			this.expiresAt = expiresAt;
+		}
+
+		public boolean isByo() {
+			return this.byo;
+		}
+
+		public void setByo(boolean byo) {
+			this.byo = byo;
+		}
 
 		public boolean isAdmin() {
 			return this.admin;

@@ -79,7 +79,7 @@ public class DispatchFilter {
 		AttemptLog log = new AttemptLog();
 		exchange.getAttributes().put(GatewayAttributes.ATTEMPT_LOG, log);
 		Attempts attempts = new Attempts(plan, body, HeaderPolicy.forwardable(exchange.getRequest().getHeaders(), requestId),
-				requestId, log, deadlineNanos);
+				requestId, log, deadlineNanos, exchange.getAttribute(GatewayAttributes.PROVIDER_CREDENTIAL));
 		Mono<Answer> answer = attempts.from(0)
 			.switchIfEmpty(Mono.error(() -> exhausted(plan, log)))
 			// the deadline bounds every attempt, retry and backoff; running out cancels the attempt in flight
@@ -164,6 +164,9 @@ public class DispatchFilter {
 
 		private final long deadlineNanos;
 
+		/** A BYO key's own provider credential, or {@code null} for the configured provider key. */
+		private final @Nullable String credential;
+
 		/** The plan's targets in this request's order. */
 		private final List<Target> targets;
 
@@ -174,8 +177,9 @@ public class DispatchFilter {
 		private volatile @Nullable Target current;
 
 		Attempts(RoutePlan plan, JsonRequest body, HttpHeaders forwarded, String requestId, AttemptLog log,
-				long deadlineNanos) {
+				long deadlineNanos, @Nullable String credential) {
 			this.plan = plan;
+			this.credential = credential;
 			this.body = body;
 			this.forwarded = forwarded;
 			this.requestId = requestId;
@@ -307,7 +311,8 @@ public class DispatchFilter {
 			return target.provider()
 				.adapter()
 				.exchange(new UpstreamCall(DispatchFilter.this.endpoint, target.model(),
-						this.body.forUpstream(target.model(), target.dropFields()), this.forwarded, this.body.stream()));
+						this.body.forUpstream(target.model(), target.dropFields()), this.forwarded, this.body.stream(),
+						this.credential));
 		}
 
 		/**

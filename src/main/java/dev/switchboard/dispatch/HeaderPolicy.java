@@ -27,7 +27,9 @@ final class HeaderPolicy {
 			"forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port",
 			"x-forwarded-prefix", "x-real-ip",
 			// these select an account on the provider; the gateway's key decides that
-			"openai-organization", "openai-project", GatewayHeaders.REQUEST_ID);
+			"openai-organization", "openai-project", GatewayHeaders.REQUEST_ID,
+			// a BYO key's provider credential: auth takes it out, and it goes upstream only as the provider's own header
+			GatewayHeaders.PROVIDER_API_KEY);
 
 	/** Response headers that never reach the client. */
 	private static final Set<String> NOT_RETURNED = Set.of("connection", "keep-alive", "proxy-connection",

@@ -116,7 +116,7 @@ public class GatewayTracing implements AdapterDecorator {
 				TraceContext traced = span.context();
 				GatewayTracing.this.propagator.inject(traced, headers, UPSTREAM_HEADERS);
 				UpstreamCall withTrace = new UpstreamCall(call.endpoint(), call.model(), call.body(), headers,
-						call.stream());
+						call.stream(), call.credential());
 				return this.delegate.exchange(withTrace).doOnNext(response -> {
 					span.tag("http.response.status_code", response.status());
 					if (response.status() >= 400) {

@@ -33,18 +33,28 @@ public record Passthrough(String baseUrl, Map<String, String> headers) {
 		}
 		Map<String, String> headers = new LinkedHashMap<>(extraHeaders);
 		if (apiKey != null && !apiKey.isBlank()) {
-			switch (type) {
-				case ANTHROPIC -> headers.put("x-api-key", apiKey);
-				case AZURE_OPENAI -> headers.put("api-key", apiKey);
-				case GEMINI -> headers.put("x-goog-api-key", apiKey);
-				default -> headers.put("Authorization", "Bearer " + apiKey);
-			}
+			headers.put(credentialHeader(type), credentialValue(type, apiKey));
 		}
 		String base = baseUrl;
 		while (base.endsWith("/")) {
 			base = base.substring(0, base.length() - 1);
 		}
 		return new Passthrough(base, headers);
+	}
+
+	/** The header a provider of {@code type} takes its API key in. */
+	public static String credentialHeader(ProviderType type) {
+		return switch (type) {
+			case ANTHROPIC -> "x-api-key";
+			case AZURE_OPENAI -> "api-key";
+			case GEMINI -> "x-goog-api-key";
+			default -> "Authorization";
+		};
+	}
+
+	/** The value of {@link #credentialHeader} for {@code apiKey}: a bearer token where the header is Authorization. */
+	public static String credentialValue(ProviderType type, String apiKey) {
+		return credentialHeader(type).equals("Authorization") ? "Bearer " + apiKey : apiKey;
 	}
 
 	/** Never the credential: this ends up in logs and actuator output. */

@@ -58,11 +58,17 @@ public class PassthroughFilter implements GatewayFilter, Ordered {
 		String query = request.getURI().getRawQuery();
 		URI target = URI.create(passthrough.baseUrl() + rest + ((query != null) ? "?" + query : ""));
 		exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, target);
+		// a BYO key's own credential (taken out of the request by auth) replaces the configured one
+		String credential = exchange.getAttribute(GatewayAttributes.PROVIDER_CREDENTIAL);
+		ProviderType type = config.routes().providers().get(providerId).type();
 		ServerHttpRequest upstream = request.mutate().headers(headers -> {
 			for (String name : Passthrough.CALLER_KEY_HEADERS) {
 				headers.remove(name);
 			}
 			passthrough.headers().forEach(headers::set);
+			if (credential != null) {
+				headers.set(Passthrough.credentialHeader(type), Passthrough.credentialValue(type, credential));
+			}
 		}).build();
 		return chain.filter(exchange.mutate().request(upstream).build());
 	}

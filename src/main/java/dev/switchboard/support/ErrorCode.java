@@ -50,6 +50,33 @@ public enum ErrorCode {
 	/** The route's deadline ran out before an answer could be sent. */
 	DEADLINE_EXCEEDED(HttpStatus.GATEWAY_TIMEOUT, "deadline_exceeded", "timeout_error"),
 
+	/** The key is past its {@code expires-at}. */
+	KEY_EXPIRED(HttpStatus.UNAUTHORIZED, "key_expired", "authentication_error"),
+
+	/** The key may not call this path (its {@code endpoints} scope). */
+	ENDPOINT_NOT_ALLOWED(HttpStatus.FORBIDDEN, "endpoint_not_allowed", "permission_error"),
+
+	/** The request would reach a provider outside the key's {@code providers} scope. */
+	PROVIDER_NOT_ALLOWED(HttpStatus.FORBIDDEN, "provider_not_allowed", "permission_error"),
+
+	/** The client's address is outside the key's {@code ip-allow}. */
+	IP_NOT_ALLOWED(HttpStatus.FORBIDDEN, "ip_not_allowed", "permission_error"),
+
+	/** The shared state (Redis) is unreachable and {@code on-unavailable: deny} refuses what depends on it. */
+	STATE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "state_unavailable", "server_error"),
+
+	/** An admin request is malformed; {@code param} names the field. */
+	INVALID_REQUEST(HttpStatus.BAD_REQUEST, "invalid_request", "invalid_request_error"),
+
+	/** {@code POST /admin/keys}: the name is taken, by a configured or an API key. */
+	KEY_EXISTS(HttpStatus.CONFLICT, "key_exists", "invalid_request_error"),
+
+	/** A configured key cannot be changed through the admin API. */
+	KEY_FROM_CONFIG(HttpStatus.CONFLICT, "key_from_config", "invalid_request_error"),
+
+	/** {@code /admin/keys/{name}}: no key has that name. */
+	KEY_NOT_FOUND(HttpStatus.NOT_FOUND, "key_not_found", "invalid_request_error"),
+
 	/** A fault of the gateway itself; the message never carries internals. */
 	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "server_error");
 

@@ -12,6 +12,12 @@ public final class GatewayAttributes {
 	/** {@code GatewayKey}: the authenticated caller. */
 	public static final String GATEWAY_KEY = qualify("gatewayKey");
 
+	/**
+	 * {@code String}: the caller's own provider credential (a BYO key's {@code x-provider-api-key}), sent upstream in
+	 * place of the configured provider key. Never logged, never in a meter, a span or an error.
+	 */
+	public static final String PROVIDER_CREDENTIAL = qualify("providerCredential");
+
 	/** {@code RuntimeConfig}: the configuration snapshot this request runs on from start to end. */
 	public static final String RUNTIME_CONFIG = qualify("runtimeConfig");
 

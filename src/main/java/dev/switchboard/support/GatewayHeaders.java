@@ -26,6 +26,9 @@ public final class GatewayHeaders {
 	/** The id of the Spring Cloud Gateway route that served an AI or passthrough request. */
 	public static final String ROUTE = "x-switchboard-route";
 
+	/** A BYO key's own provider credential, sent upstream instead of the configured provider key; never forwarded. */
+	public static final String PROVIDER_API_KEY = "x-provider-api-key";
+
 	private GatewayHeaders() {
 	}
 

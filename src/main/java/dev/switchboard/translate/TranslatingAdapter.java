@@ -96,7 +96,8 @@ public final class TranslatingAdapter implements ProviderAdapter {
 					new ApiError("invalid_request_error", message, "unsupported_parameter", ex.param()))));
 		}
 		UpstreamCall translated = new UpstreamCall(provider.chatEndpoint(), call.model(),
-				Unpooled.wrappedBuffer(JsonTrees.bytes(upstream)), headers(call.forwardedHeaders(), notes), call.stream());
+				Unpooled.wrappedBuffer(JsonTrees.bytes(upstream)), headers(call.forwardedHeaders(), notes), call.stream(),
+				call.credential());
 		TranslationContext context = TranslationContext.now();
 		List<String> dropped = new ArrayList<>(notes.dropped());
 		return this.delegate.exchange(translated)

@@ -74,6 +74,10 @@ public class AnthropicAdapter implements ProviderAdapter {
 		HttpHeaders headers = new DefaultHttpHeaders();
 		headers.add(call.forwardedHeaders());
 		headers.setAll(this.providerHeaders);
+		if (call.credential() != null) {
+			// a BYO key's own credential in place of the configured one
+			headers.set("x-api-key", call.credential());
+		}
 		if (!headers.contains(VERSION)) {
 			headers.set(VERSION, DEFAULT_VERSION);
 		}

@@ -101,6 +101,10 @@ public class AzureOpenAiAdapter implements ProviderAdapter {
 		HttpHeaders headers = new DefaultHttpHeaders();
 		headers.add(call.forwardedHeaders());
 		headers.setAll(this.providerHeaders);
+		if (call.credential() != null) {
+			// a BYO key's own credential in place of the configured one
+			headers.set("api-key", call.credential());
+		}
 		headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
 		return this.client.post(url, headers, call.body());
 	}

@@ -54,6 +54,10 @@ public class OpenAiAdapter implements ProviderAdapter {
 		HttpHeaders headers = new DefaultHttpHeaders();
 		headers.add(call.forwardedHeaders());
 		headers.setAll(this.providerHeaders);
+		if (call.credential() != null) {
+			// a BYO key's own credential in place of the configured one
+			headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + call.credential());
+		}
 		headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
 		return this.client.post(this.urls.get(call.endpoint()), headers, call.body());
 	}

@@ -1,0 +1,102 @@
+package dev.switchboard.auth;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The API keys of this replica: the {@link KeyStore} they live in and the {@link ApiKeyIndex} the request path reads.
+ * Changes made here go to the store and then into the index at once; changes another replica made arrive as the
+ * store announces them (a name, then that record read again) and, in case an announcement was missed, with a full
+ * sync every {@code syncInterval}. A store nobody else writes (local) needs neither.
+ * <p>
+ * With the store unreachable, {@code on-unavailable} decides: {@code allow} keeps answering from the index, as it was
+ * before the outage; {@code deny} refuses API keys with {@code 503 state_unavailable}. Configured keys always work.
+ */
+public final class ApiKeys {
+
+	private static final Log logger = LogFactory.getLog(ApiKeys.class);
+
+	private final KeyStore store;
+
+	private final ApiKeyIndex index = new ApiKeyIndex();
+
+	private final boolean denyWhenUnavailable;
+
+	private final Duration syncInterval;
+
+	private final Disposable.Composite running = Disposables.composite();
+
+	/**
+	 * @param denyWhenUnavailable whether API keys are refused while the store is unreachable
+	 * @param syncInterval how often the whole store is read again, for a store that other replicas write
+	 */
+	public ApiKeys(KeyStore store, boolean denyWhenUnavailable, Duration syncInterval) {
+		this.store = store;
+		this.denyWhenUnavailable = denyWhenUnavailable;
+		this.syncInterval = syncInterval;
+	}
+
+	/** Loads the store (start-up, off any event loop) and follows other replicas' changes. */
+	public void start() {
+		try {
+			this.index.replaceAll(this.store.loadAll().block(Duration.ofSeconds(10)));
+		}
+		catch (RuntimeException ex) {
+			logger.warn("The key store (" + this.store.kind() + ") could not be read at start-up; API keys start empty "
+					+ "and are loaded by the next sync: " + ex.getMessage());
+		}
+		logger.info(this.index.size() + " API keys loaded from the " + this.store.kind() + " key store"
+				+ ((this.store.location() != null) ? " (" + this.store.location() + ")" : " (in memory only)"));
+		this.running.add(this.store.changes()
+			.concatMap(name -> this.store.load(name)
+				.doOnNext(this.index::put)
+				.switchIfEmpty(Mono.fromRunnable(() -> this.index.remove(name)))
+				.onErrorResume(ex -> {
+					logger.warn("Could not read key '" + name + "' after a change announcement: " + ex.getMessage());
+					return Mono.empty();
+				}))
+			.subscribe());
+		if (!(this.store instanceof LocalKeyStore)) {
+			this.running.add(Flux.interval(this.syncInterval, this.syncInterval, Schedulers.parallel())
+				.onBackpressureDrop()
+				.concatMap(tick -> sync().onErrorResume(ex -> Mono.empty()))
+				.subscribe());
+		}
+	}
+
+	/** Reads every record again and makes the index what the store holds. */
+	public Mono<Void> sync() {
+		return this.store.loadAll().doOnNext(this.index::replaceAll).then();
+	}
+
+	public void stop() {
+		this.running.dispose();
+	}
+
+	public ApiKeyIndex index() {
+		return this.index;
+	}
+
+	public KeyStore store() {
+		return this.store;
+	}
+
+	/** Whether API keys may be used now: the store answers, or {@code on-unavailable} is {@code allow}. */
+	public boolean usable() {
+		return !this.denyWhenUnavailable || this.store.available();
+	}
+
+	/** Every API key record. */
+	public List<KeyRecord> records() {
+		return this.index.records();
+	}
+
+}

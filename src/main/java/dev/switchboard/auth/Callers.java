@@ -1,0 +1,134 @@
+package dev.switchboard.auth;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.HexFormat;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+
+import dev.switchboard.config.RuntimeConfig;
+import dev.switchboard.support.ErrorCode;
+import dev.switchboard.support.GatewayException;
+
+/**
+ * Who is calling: the gateway key a request presents ({@code Authorization: Bearer K} or {@code x-api-key: K}),
+ * found among the configured keys of the request's snapshot and the API keys in memory (one digest, one hash lookup
+ * in each), then checked for expiry and the client's address. The same answer for the AI path, the actuator guard and
+ * the admin API.
+ * <p>
+ * When both headers carry something, {@code Authorization} is tried first and {@code x-api-key} second: on
+ * {@code /proxy/openai/**} a BYO key sends the gateway key in one and the provider's own credential in the other.
+ */
+public final class Callers {
+
+	static final String X_API_KEY = "x-api-key";
+
+	private static final String BEARER = "Bearer ";
+
+	private final ApiKeys apiKeys;
+
+	private final LastUsed lastUsed;
+
+	public Callers(ApiKeys apiKeys, LastUsed lastUsed) {
+		this.apiKeys = apiKeys;
+		this.lastUsed = lastUsed;
+	}
+
+	/**
+	 * The caller of {@code request}, checked.
+	 * @throws GatewayException {@code 401 invalid_api_key} (no key, an unknown or revoked one), {@code 401 key_expired},
+	 * {@code 403 ip_not_allowed}, or {@code 503 state_unavailable} for an API key while the shared store is down and
+	 * {@code on-unavailable} is {@code deny}
+	 */
+	public Caller authenticate(ServerHttpRequest request, RuntimeConfig config) {
+		return authenticate(request, config, false);
+	}
+
+	/**
+	 * The caller of {@code request}, checked, as {@link #authenticate(ServerHttpRequest, RuntimeConfig)}.
+	 * @param eitherHeader whether {@code x-api-key} is tried when {@code Authorization} carries no key (passthrough)
+	 */
+	public Caller authenticate(ServerHttpRequest request, RuntimeConfig config, boolean eitherHeader) {
+		HttpHeaders headers = request.getHeaders();
+		String bearer = bearer(headers);
+		String apiKey = headers.getFirst(X_API_KEY);
+		apiKey = (apiKey != null && !apiKey.isBlank()) ? apiKey.trim() : null;
+		if (bearer == null && apiKey == null) {
+			throw new GatewayException(ErrorCode.INVALID_API_KEY,
+					"No gateway key was sent: use 'Authorization: Bearer <key>' or 'x-api-key: <key>'.");
+		}
+		String header = (bearer != null) ? HttpHeaders.AUTHORIZATION : X_API_KEY;
+		GatewayKey key = find((bearer != null) ? bearer : apiKey, config);
+		if (key == null && eitherHeader && bearer != null && apiKey != null) {
+			key = find(apiKey, config);
+			header = X_API_KEY;
+		}
+		if (key == null) {
+			if (!this.apiKeys.usable() && (startsApiKey(bearer) || startsApiKey(apiKey))) {
+				throw stateUnavailable();
+			}
+			throw new GatewayException(ErrorCode.INVALID_API_KEY, "The gateway key is not valid.");
+		}
+		if (config.keys().record(key.name()) == null && !this.apiKeys.usable()) {
+			throw stateUnavailable();
+		}
+		check(key, request, config);
+		this.lastUsed.touch(key.name());
+		return new Caller(key, header);
+	}
+
+	/** The key's expiry and address checks. */
+	private static void check(GatewayKey key, ServerHttpRequest request, RuntimeConfig config) {
+		if (key.expiresAt() != null && !Instant.now().isBefore(key.expiresAt())) {
+			throw new GatewayException(ErrorCode.KEY_EXPIRED, "The gateway key expired at " + key.expiresAt() + ".");
+		}
+		if (key.ipAllow() != null) {
+			InetAddress client = config.clientAddresses().clientOf(request);
+			if (client == null || !key.ipAllow().contains(client)) {
+				throw new GatewayException(ErrorCode.IP_NOT_ALLOWED, "This gateway key may not be used from "
+						+ ((client != null) ? client.getHostAddress() : "an unknown address") + ".");
+			}
+		}
+	}
+
+	/** The key {@code presented} belongs to, unchecked, or {@code null}. */
+	private @Nullable GatewayKey find(String presented, RuntimeConfig config) {
+		byte[] digest = KeyRegistry.sha256(presented);
+		String hex = HexFormat.of().formatHex(digest);
+		GatewayKey key = config.keys().find(digest, hex);
+		return (key != null) ? key : this.apiKeys.index().find(digest, hex);
+	}
+
+	private static GatewayException stateUnavailable() {
+		return new GatewayException(ErrorCode.STATE_UNAVAILABLE,
+				"The gateway's shared key store is unreachable and API keys are refused until it is back.");
+	}
+
+	private static boolean startsApiKey(@Nullable String presented) {
+		return presented != null && presented.startsWith(KeyGenerator.PREFIX);
+	}
+
+	private static @Nullable String bearer(HttpHeaders headers) {
+		String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
+		if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+			String key = authorization.substring(BEARER.length()).trim();
+			if (!key.isEmpty()) {
+				return key;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * An authenticated caller.
+	 *
+	 * @param key the caller's key
+	 * @param header the request header that carried it ({@code Authorization} or {@code x-api-key})
+	 */
+	public record Caller(GatewayKey key, String header) {
+	}
+
+}

@@ -1,0 +1,342 @@
+package dev.switchboard.auth;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import dev.switchboard.config.RuntimeConfig;
+import dev.switchboard.config.RuntimeConfigHolder;
+import dev.switchboard.support.ErrorBodies;
+import dev.switchboard.support.ErrorCode;
+import dev.switchboard.support.GatewayException;
+
+/**
+ * The admin API of gateway keys, {@code /admin/keys}: issue, list, read, change, rotate and revoke. Answered only to a
+ * key with role {@code admin}; JSON in and out; errors in the OpenAI shape ({@code {"error":{...}}}) with the field
+ * at fault in {@code param}. Every call, refused ones too, is audited ({@link KeyAudit}).
+ * <p>
+ * Keys from {@code switchboard.auth.keys} are listed and readable here but cannot be changed ({@code 409
+ * key_from_config}); names are unique across both kinds ({@code 409 key_exists}). A new or rotated key is in the
+ * answer to that one call and nowhere else: only its SHA-256 is stored.
+ * <p>
+ * Every change is checked whole before anything is written, so a refused change leaves the record as it was; the
+ * store is written before the index of this replica, so a key is never usable here while the store refused it.
+ */
+public final class KeyAdminHandler {
+
+	static final String BASE = "/admin/keys";
+
+	private static final int MAX_BODY_BYTES = 64 * 1024;
+
+	private static final JsonMapper MAPPER = JsonMapper.builder()
+		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+		.build();
+
+	private final RuntimeConfigHolder configs;
+
+	private final Callers callers;
+
+	private final ApiKeys apiKeys;
+
+	private final LastUsed lastUsed;
+
+	private final KeyAudit audit;
+
+	public KeyAdminHandler(RuntimeConfigHolder configs, Callers callers, ApiKeys apiKeys, LastUsed lastUsed,
+			KeyAudit audit) {
+		this.configs = configs;
+		this.callers = callers;
+		this.apiKeys = apiKeys;
+		this.lastUsed = lastUsed;
+		this.audit = audit;
+	}
+
+	public RouterFunction<ServerResponse> routes() {
+		// @formatter:off
+		return RouterFunctions.route()
+			.POST(BASE, request -> call(request, "key.create", null, (caller, config) -> create(request, config)))
+			.GET(BASE, request -> call(request, "key.list", null, (caller, config) -> list(config)))
+			.GET(BASE + "/{name}", request -> call(request, "key.get", name(request), (caller, config) -> get(name(request), config)))
+			.PATCH(BASE + "/{name}", request -> call(request, "key.update", name(request), (caller, config) -> patch(request, name(request), config)))
+			.POST(BASE + "/{name}/rotate", request -> call(request, "key.rotate", name(request), (caller, config) -> rotate(request, name(request), config)))
+			.DELETE(BASE + "/{name}", request -> call(request, "key.revoke", name(request), (caller, config) -> delete(name(request), config)))
+			.route(request -> request.path().equals("/admin") || request.path().startsWith("/admin/"),
+					request -> call(request, "unknown", null, (caller, config) -> Mono.error(new GatewayException(ErrorCode.UNKNOWN_URL,
+							"Unknown admin URL: " + request.method() + " " + request.path()))))
+			.build();
+		// @formatter:on
+	}
+
+	private interface Operation {
+
+		Mono<ServerResponse> run(GatewayKey caller, RuntimeConfig config);
+
+	}
+
+	/** Authenticates an admin, runs the operation, renders any refusal in the OpenAI shape, and audits the call. */
+	private Mono<ServerResponse> call(ServerRequest request, String action, @Nullable String keyName, Operation operation) {
+		String[] actor = new String[1];
+		String[] outcome = { "ok" };
+		return Mono.defer(() -> {
+			RuntimeConfig config = this.configs.current();
+			GatewayKey caller = this.callers.authenticate(request.exchange().getRequest(), config).key();
+			actor[0] = caller.name();
+			if (!caller.admin()) {
+				throw new GatewayException(ErrorCode.PERMISSION_DENIED,
+						"The admin API needs a gateway key with role admin; this key's role is " + caller.role().wireName() + ".");
+			}
+			return operation.run(caller, config);
+		})
+			.onErrorMap(KeyStoreException.class, error -> new GatewayException(ErrorCode.STATE_UNAVAILABLE,
+					"The key store could not be written or read; nothing was changed."))
+			.onErrorResume(GatewayException.class, error -> {
+				outcome[0] = error.code().code();
+				return errorResponse(error);
+			})
+			.doOnNext(response -> this.audit.record(actor[0], action, loggable(keyName), response.statusCode().value(),
+					outcome[0]));
+	}
+
+	private Mono<ServerResponse> create(ServerRequest request, RuntimeConfig config) {
+		return body(request).flatMap(body -> {
+			JsonNode nameNode = body.get("name");
+			if (nameNode == null || !nameNode.isString()) {
+				throw invalid("name", "A key needs a 'name': 1 to 64 of A-Z a-z 0-9 . _ -");
+			}
+			String name = checkedName(nameNode.asString());
+			ObjectNode fields = body.deepCopy();
+			fields.remove("name");
+			KeySpec spec = spec(KeySpec.DEFAULT, fields);
+			if (config.keys().record(name) != null || this.apiKeys.index().record(name) != null) {
+				throw taken(name);
+			}
+			return KeyGenerator.next().flatMap(key -> {
+				Instant now = Instant.now();
+				KeyRecord record = new KeyRecord(name, hex(key), key.substring(key.length() - 4), spec, KeyRecord.API,
+						now, now, null, null);
+				return this.apiKeys.store().create(record).flatMap(created -> {
+					if (!created) {
+						return Mono.error(taken(name));
+					}
+					this.apiKeys.index().put(record);
+					return json(HttpStatus.CREATED, withKey(key, record));
+				});
+			});
+		});
+	}
+
+	private Mono<ServerResponse> list(RuntimeConfig config) {
+		ObjectNode out = MAPPER.createObjectNode();
+		ArrayNode data = out.putArray("data");
+		List<KeyRecord> records = new ArrayList<>(config.keys().records());
+		records.addAll(this.apiKeys.records());
+		records.forEach(record -> data.add(view(record)));
+		return json(HttpStatus.OK, out);
+	}
+
+	private Mono<ServerResponse> get(String name, RuntimeConfig config) {
+		return json(HttpStatus.OK, view(existing(name, config)));
+	}
+
+	private Mono<ServerResponse> patch(ServerRequest request, String name, RuntimeConfig config) {
+		KeyRecord before = changeable(name, config);
+		return body(request).flatMap(body -> {
+			JsonNode renamed = body.remove("name");
+			if (renamed != null && !(renamed.isString() && renamed.asString().equals(name))) {
+				throw invalid("name", "A key's name cannot be changed; issue a new key instead.");
+			}
+			KeyRecord after = before.withSpec(spec(before.spec(), body), Instant.now());
+			return this.apiKeys.store().update(after).then(Mono.defer(() -> {
+				this.apiKeys.index().put(after);
+				return json(HttpStatus.OK, view(after));
+			}));
+		});
+	}
+
+	private Mono<ServerResponse> rotate(ServerRequest request, String name, RuntimeConfig config) {
+		KeyRecord before = changeable(name, config);
+		return body(request).defaultIfEmpty(MAPPER.createObjectNode()).flatMap(body -> {
+			Duration grace = Duration.ZERO;
+			for (var field : body.properties()) {
+				if (!field.getKey().equals("grace")) {
+					throw invalid(field.getKey(), "Unknown field '" + field.getKey() + "'; rotate takes only 'grace'.");
+				}
+				grace = grace(field.getValue());
+			}
+			Duration graceTime = grace;
+			return KeyGenerator.next().flatMap(key -> {
+				Instant now = Instant.now();
+				boolean keepOld = !graceTime.isZero();
+				KeyRecord after = new KeyRecord(name, hex(key), key.substring(key.length() - 4), before.spec(),
+						KeyRecord.API, before.createdAt(), now, keepOld ? before.sha256() : null,
+						keepOld ? now.plus(graceTime) : null);
+				return this.apiKeys.store().update(after).then(Mono.defer(() -> {
+					this.apiKeys.index().put(after);
+					return json(HttpStatus.OK, withKey(key, after));
+				}));
+			});
+		});
+	}
+
+	private Mono<ServerResponse> delete(String name, RuntimeConfig config) {
+		KeyRecord before = changeable(name, config);
+		return this.apiKeys.store().delete(name).flatMap(deleted -> {
+			this.apiKeys.index().remove(name);
+			this.lastUsed.forget(name);
+			if (!deleted) {
+				return Mono.error(notFound(name));
+			}
+			ObjectNode out = MAPPER.createObjectNode().put("name", name).put("id", before.id()).put("deleted", true);
+			return json(HttpStatus.OK, out);
+		});
+	}
+
+	/** The record of {@code name}, configured or API. */
+	private KeyRecord existing(String name, RuntimeConfig config) {
+		KeyRecord record = config.keys().record(name);
+		if (record == null) {
+			record = this.apiKeys.index().record(name);
+		}
+		if (record == null) {
+			throw notFound(name);
+		}
+		return record;
+	}
+
+	/** The API key record of {@code name}: a configured key cannot be changed here. */
+	private KeyRecord changeable(String name, RuntimeConfig config) {
+		KeyRecord record = existing(name, config);
+		if (record.fromConfig()) {
+			throw new GatewayException(ErrorCode.KEY_FROM_CONFIG, "The key '" + name
+					+ "' comes from switchboard.auth.keys and is changed there, not through the admin API.");
+		}
+		return record;
+	}
+
+	private ObjectNode view(KeyRecord record) {
+		return record.toView(this.lastUsed.of(record.name()));
+	}
+
+	private static ObjectNode withKey(String key, KeyRecord record) {
+		ObjectNode out = MAPPER.createObjectNode();
+		out.put("key", key);
+		out.set("record", record.toView(null));
+		return out;
+	}
+
+	private static KeySpec spec(KeySpec base, ObjectNode changes) {
+		try {
+			return base.with(changes);
+		}
+		catch (KeyValidationException ex) {
+			throw invalid(ex.field(), ex.getMessage());
+		}
+	}
+
+	private static Duration grace(JsonNode value) {
+		if (value.isNull()) {
+			return Duration.ZERO;
+		}
+		try {
+			Duration grace = value.isString() ? DurationStyle.detectAndParse(value.asString()) : null;
+			if (grace != null && !grace.isNegative()) {
+				return grace;
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			// reported below
+		}
+		throw invalid("grace", "'grace' must be a duration such as \"1h\" or \"15m\".");
+	}
+
+	/** The request's JSON object, or empty when there is no body; {@code 400 invalid_request} for anything else. */
+	private static Mono<ObjectNode> body(ServerRequest request) {
+		return DataBufferUtils.join(request.bodyToFlux(org.springframework.core.io.buffer.DataBuffer.class), MAX_BODY_BYTES)
+			.onErrorMap(org.springframework.core.io.buffer.DataBufferLimitException.class,
+					ex -> invalid(null, "The request body is larger than " + MAX_BODY_BYTES + " bytes."))
+			.map(buffer -> {
+				byte[] bytes = new byte[buffer.readableByteCount()];
+				buffer.read(bytes);
+				DataBufferUtils.release(buffer);
+				try {
+					JsonNode node = MAPPER.readTree(bytes);
+					if (node instanceof ObjectNode object) {
+						return object;
+					}
+				}
+				catch (JacksonException ex) {
+					throw invalid(null, "The request body is not valid JSON: " + ex.getOriginalMessage());
+				}
+				throw invalid(null, "The request body must be a JSON object.");
+			});
+	}
+
+	private static String name(ServerRequest request) {
+		return request.pathVariable("name");
+	}
+
+	private static String checkedName(String name) {
+		if (!KeySpec.NAME.matcher(name).matches()) {
+			throw invalid("name", "A key name is 1 to 64 of A-Z a-z 0-9 . _ -");
+		}
+		if (name.startsWith(KeyGenerator.PREFIX)) {
+			throw invalid("name", "A key name must not look like a key (" + KeyGenerator.PREFIX + "...).");
+		}
+		return name;
+	}
+
+	/** A name from the URL as the audit may log it: a name that could be a key is never written out. */
+	private static @Nullable String loggable(@Nullable String name) {
+		if (name == null) {
+			return null;
+		}
+		return (KeySpec.NAME.matcher(name).matches() && !name.startsWith(KeyGenerator.PREFIX)) ? name : "(invalid)";
+	}
+
+	private static String hex(String key) {
+		return HexFormat.of().formatHex(KeyRegistry.sha256(key));
+	}
+
+	private static GatewayException invalid(@Nullable String field, String message) {
+		return new GatewayException(ErrorCode.INVALID_REQUEST, message, field, org.springframework.http.HttpHeaders.EMPTY);
+	}
+
+	private static GatewayException taken(String name) {
+		return new GatewayException(ErrorCode.KEY_EXISTS, "A key named '" + name + "' exists already.", "name",
+				org.springframework.http.HttpHeaders.EMPTY);
+	}
+
+	private static GatewayException notFound(String name) {
+		return new GatewayException(ErrorCode.KEY_NOT_FOUND, "No key is named '" + loggable(name) + "'.");
+	}
+
+	private static Mono<ServerResponse> json(HttpStatus status, JsonNode body) {
+		return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON).bodyValue(MAPPER.writeValueAsBytes(body));
+	}
+
+	private static Mono<ServerResponse> errorResponse(GatewayException error) {
+		byte[] body = ErrorBodies.openAi(error.getMessage(), error.code().type(), error.code().code(), error.param());
+		return ServerResponse.status(error.code().status()).contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+	}
+
+}

@@ -1,0 +1,266 @@
+package dev.switchboard.auth;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What a key may do, as its owner wrote it: the role, the scopes (each {@code null} for "no restriction"), expiry,
+ * BYO, and the limits, guardrails and metadata that other capabilities read. The same description serves the keys of
+ * {@code switchboard.auth.keys} and the keys of the admin API; {@link #compile} turns it into the {@link GatewayKey}
+ * the request path checks.
+ * <p>
+ * {@code limits} and {@code guardrails} are kept as the JSON they were given (an object and a list of names) for the
+ * quota and guardrails capabilities to read.
+ *
+ * @param role what the key may do beyond its scopes
+ * @param models model names or globs, or {@code null} for every model
+ * @param endpoints path patterns, or {@code null} for every path
+ * @param providers provider ids, or {@code null} for every provider
+ * @param ipAllow CIDRs, or {@code null} for any address
+ * @param expiresAt when the key stops working, or {@code null}
+ * @param byo whether the key may bring its own provider credential
+ * @param limits the quota's limits of this key (a JSON object), or {@code null}
+ * @param guardrails names of guardrails applied to this key's requests, or {@code null}
+ * @param metadata the owner's free-form JSON object, or {@code null}
+ */
+public record KeySpec(Role role, @Nullable List<String> models, @Nullable List<String> endpoints,
+		@Nullable List<String> providers, @Nullable List<String> ipAllow, @Nullable Instant expiresAt, boolean byo,
+		@Nullable JsonNode limits, @Nullable JsonNode guardrails, @Nullable JsonNode metadata) {
+
+	/** The fields of a key's description, as JSON and YAML name them. */
+	public static final Set<String> FIELDS = Set.of("role", "models", "endpoints", "providers", "ip-allow",
+			"expires-at", "byo", "limits", "guardrails", "metadata");
+
+	/** A key name: what logs and metrics show in its place. */
+	public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+	private static final Pattern PROVIDER_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+	/** A user key with no restriction. */
+	public static final KeySpec DEFAULT = new KeySpec(Role.USER, null, null, null, null, null, false, null, null, null);
+
+	public KeySpec {
+		models = copy(models);
+		endpoints = copy(endpoints);
+		providers = copy(providers);
+		ipAllow = copy(ipAllow);
+	}
+
+	/** This description with another role. */
+	public KeySpec withRole(Role next) {
+		return new KeySpec(next, this.models, this.endpoints, this.providers, this.ipAllow, this.expiresAt, this.byo,
+				this.limits, this.guardrails, this.metadata);
+	}
+
+	/**
+	 * This description with the fields {@code changes} names replaced: a field given as {@code null} is cleared (back
+	 * to no restriction). Everything is checked before anything is used, so an invalid change changes nothing.
+	 * @throws KeyValidationException naming the first field that is unknown or invalid
+	 */
+	public KeySpec with(ObjectNode changes) {
+		Role role = this.role;
+		List<String> models = this.models;
+		List<String> endpoints = this.endpoints;
+		List<String> providers = this.providers;
+		List<String> ipAllow = this.ipAllow;
+		Instant expiresAt = this.expiresAt;
+		boolean byo = this.byo;
+		JsonNode limits = this.limits;
+		JsonNode guardrails = this.guardrails;
+		JsonNode metadata = this.metadata;
+		for (Map.Entry<String, JsonNode> field : changes.properties()) {
+			String name = field.getKey();
+			JsonNode value = field.getValue();
+			switch (name) {
+				case "role" -> role = role(value);
+				case "models" -> models = strings(name, value);
+				case "endpoints" -> endpoints = strings(name, value);
+				case "providers" -> providers = strings(name, value);
+				case "ip-allow" -> ipAllow = strings(name, value);
+				case "expires-at" -> expiresAt = instant(value);
+				case "byo" -> byo = bool(name, value);
+				case "limits" -> limits = object(name, value);
+				case "guardrails" -> guardrails = guardrails(value);
+				case "metadata" -> metadata = object(name, value);
+				default -> throw new KeyValidationException(name, "Unknown field '" + name + "'; a key has "
+						+ String.join(", ", new java.util.TreeSet<>(FIELDS)) + ".");
+			}
+		}
+		KeySpec next = new KeySpec(role, models, endpoints, providers, ipAllow, expiresAt, byo, limits, guardrails,
+				metadata);
+		next.compile("check");
+		return next;
+	}
+
+	/**
+	 * The key the request path checks.
+	 * @throws KeyValidationException naming the first invalid field
+	 */
+	public GatewayKey compile(String name) {
+		ModelPolicy modelPolicy = ModelPolicy.any();
+		if (this.models != null) {
+			for (int i = 0; i < this.models.size(); i++) {
+				if (this.models.get(i).isBlank()) {
+					throw new KeyValidationException("models[" + i + "]", "A model glob must not be empty.");
+				}
+			}
+			modelPolicy = ModelPolicy.of(this.models);
+		}
+		EndpointPolicy endpointPolicy = EndpointPolicy.any();
+		if (this.endpoints != null) {
+			for (int i = 0; i < this.endpoints.size(); i++) {
+				try {
+					EndpointPolicy.of(List.of(this.endpoints.get(i)));
+				}
+				catch (IllegalArgumentException ex) {
+					throw new KeyValidationException("endpoints[" + i + "]", ex.getMessage());
+				}
+			}
+			endpointPolicy = EndpointPolicy.of(this.endpoints);
+		}
+		Set<String> providerIds = null;
+		if (this.providers != null) {
+			for (int i = 0; i < this.providers.size(); i++) {
+				if (!PROVIDER_ID.matcher(this.providers.get(i)).matches()) {
+					throw new KeyValidationException("providers[" + i + "]",
+							"'" + this.providers.get(i) + "' is not a provider id.");
+				}
+			}
+			providerIds = Set.copyOf(new LinkedHashSet<>(this.providers));
+		}
+		IpRanges ranges = null;
+		if (this.ipAllow != null) {
+			for (int i = 0; i < this.ipAllow.size(); i++) {
+				try {
+					IpRanges.parse(List.of(this.ipAllow.get(i)));
+				}
+				catch (IllegalArgumentException ex) {
+					throw new KeyValidationException("ip-allow[" + i + "]", ex.getMessage());
+				}
+			}
+			ranges = IpRanges.parse(this.ipAllow);
+		}
+		return new GatewayKey(name, modelPolicy, this.role, endpointPolicy, providerIds, ranges, this.expiresAt,
+				this.byo);
+	}
+
+	/** The description as JSON, every field present ({@code null} where unrestricted). */
+	public ObjectNode toJson(ObjectNode out) {
+		out.put("role", this.role.wireName());
+		putList(out, "models", this.models);
+		putList(out, "endpoints", this.endpoints);
+		putList(out, "providers", this.providers);
+		putList(out, "ip-allow", this.ipAllow);
+		if (this.expiresAt != null) {
+			out.put("expires-at", this.expiresAt.toString());
+		}
+		else {
+			out.putNull("expires-at");
+		}
+		out.put("byo", this.byo);
+		out.set("limits", (this.limits != null) ? this.limits : JsonNodeFactory.instance.nullNode());
+		out.set("guardrails", (this.guardrails != null) ? this.guardrails : JsonNodeFactory.instance.nullNode());
+		out.set("metadata", (this.metadata != null) ? this.metadata : JsonNodeFactory.instance.nullNode());
+		return out;
+	}
+
+	private static void putList(ObjectNode out, String name, @Nullable List<String> values) {
+		if (values == null) {
+			out.putNull(name);
+			return;
+		}
+		var array = out.putArray(name);
+		values.forEach(array::add);
+	}
+
+	private static Role role(JsonNode value) {
+		Role role = value.isString() ? Role.of(value.asString()) : null;
+		if (role == null) {
+			throw new KeyValidationException("role", "Unknown role " + value + "; a role is one of " + Role.names() + ".");
+		}
+		return role;
+	}
+
+	private static @Nullable List<String> strings(String field, JsonNode value) {
+		if (value.isNull()) {
+			return null;
+		}
+		if (!value.isArray()) {
+			throw new KeyValidationException(field, "'" + field + "' must be a list of strings, or null for no restriction.");
+		}
+		List<String> out = new ArrayList<>(value.size());
+		for (int i = 0; i < value.size(); i++) {
+			JsonNode item = value.get(i);
+			if (!item.isString()) {
+				throw new KeyValidationException(field + "[" + i + "]", "'" + field + "' must hold strings only.");
+			}
+			out.add(item.asString());
+		}
+		return out;
+	}
+
+	private static @Nullable Instant instant(JsonNode value) {
+		if (value.isNull()) {
+			return null;
+		}
+		if (!value.isString()) {
+			throw new KeyValidationException("expires-at", "'expires-at' must be an ISO-8601 instant such as 2026-12-31T18:00:00Z.");
+		}
+		return instant(value.asString());
+	}
+
+	/**
+	 * An ISO-8601 instant ({@code 2026-12-31T18:00:00Z}, or with an offset).
+	 * @throws KeyValidationException for anything else
+	 */
+	public static Instant instant(String text) {
+		try {
+			return java.time.OffsetDateTime.parse(text).toInstant();
+		}
+		catch (DateTimeParseException ex) {
+			throw new KeyValidationException("expires-at", "'" + text
+					+ "' is not an ISO-8601 instant such as 2026-12-31T18:00:00Z.");
+		}
+	}
+
+	private static boolean bool(String field, JsonNode value) {
+		if (!value.isBoolean()) {
+			throw new KeyValidationException(field, "'" + field + "' must be true or false.");
+		}
+		return value.booleanValue();
+	}
+
+	private static @Nullable JsonNode object(String field, JsonNode value) {
+		if (value.isNull()) {
+			return null;
+		}
+		if (!value.isObject()) {
+			throw new KeyValidationException(field, "'" + field + "' must be a JSON object, or null.");
+		}
+		return value;
+	}
+
+	private static @Nullable JsonNode guardrails(JsonNode value) {
+		List<String> names = strings("guardrails", value);
+		if (names == null) {
+			return null;
+		}
+		return value;
+	}
+
+	private static @Nullable List<String> copy(@Nullable List<String> values) {
+		return (values != null) ? List.copyOf(values) : null;
+	}
+
+}
