@@ -74,14 +74,14 @@ public final class KeyAdminHandler {
 	public RouterFunction<ServerResponse> routes() {
 		// @formatter:off
 		return RouterFunctions.route()
-			.POST(BASE, request -> call(request, "key.create", null, (caller, config) -> create(request, config)))
-			.GET(BASE, request -> call(request, "key.list", null, (caller, config) -> list(config)))
-			.GET(BASE + "/{name}", request -> call(request, "key.get", name(request), (caller, config) -> get(name(request), config)))
-			.PATCH(BASE + "/{name}", request -> call(request, "key.update", name(request), (caller, config) -> patch(request, name(request), config)))
-			.POST(BASE + "/{name}/rotate", request -> call(request, "key.rotate", name(request), (caller, config) -> rotate(request, name(request), config)))
-			.DELETE(BASE + "/{name}", request -> call(request, "key.revoke", name(request), (caller, config) -> delete(name(request), config)))
+			.POST(BASE, request -> call(request, "key.create", null, (config, subject) -> create(request, config, subject)))
+			.GET(BASE, request -> call(request, "key.list", null, (config, subject) -> list(config)))
+			.GET(BASE + "/{name}", request -> call(request, "key.get", name(request), (config, subject) -> get(name(request), config)))
+			.PATCH(BASE + "/{name}", request -> call(request, "key.update", name(request), (config, subject) -> patch(request, name(request), config)))
+			.POST(BASE + "/{name}/rotate", request -> call(request, "key.rotate", name(request), (config, subject) -> rotate(request, name(request), config)))
+			.DELETE(BASE + "/{name}", request -> call(request, "key.revoke", name(request), (config, subject) -> delete(name(request), config)))
 			.route(request -> request.path().equals("/admin") || request.path().startsWith("/admin/"),
-					request -> call(request, "unknown", null, (caller, config) -> Mono.error(new GatewayException(ErrorCode.UNKNOWN_URL,
+					request -> call(request, "unknown", null, (config, subject) -> Mono.error(new GatewayException(ErrorCode.UNKNOWN_URL,
 							"Unknown admin URL: " + request.method() + " " + request.path()))))
 			.build();
 		// @formatter:on
@@ -89,7 +89,8 @@ public final class KeyAdminHandler {
 
 	private interface Operation {
 
-		Mono<ServerResponse> run(GatewayKey caller, RuntimeConfig config);
+		/** @param subject the key name the audit records, settable by an operation that reads it from the body */
+		Mono<ServerResponse> run(RuntimeConfig config, String[] subject);
 
 	}
 
@@ -97,6 +98,7 @@ public final class KeyAdminHandler {
 	private Mono<ServerResponse> call(ServerRequest request, String action, @Nullable String keyName, Operation operation) {
 		String[] actor = new String[1];
 		String[] outcome = { "ok" };
+		String[] subject = { keyName };
 		return Mono.defer(() -> {
 			RuntimeConfig config = this.configs.current();
 			GatewayKey caller = this.callers.authenticate(request.exchange().getRequest(), config).key();
@@ -105,7 +107,7 @@ public final class KeyAdminHandler {
 				throw new GatewayException(ErrorCode.PERMISSION_DENIED,
 						"The admin API needs a gateway key with role admin; this key's role is " + caller.role().wireName() + ".");
 			}
-			return operation.run(caller, config);
+			return operation.run(config, subject);
 		})
 			.onErrorMap(KeyStoreException.class, error -> new GatewayException(ErrorCode.STATE_UNAVAILABLE,
 					"The key store could not be written or read; nothing was changed."))
@@ -113,17 +115,19 @@ public final class KeyAdminHandler {
 				outcome[0] = error.code().code();
 				return errorResponse(error);
 			})
-			.doOnNext(response -> this.audit.record(actor[0], action, loggable(keyName), response.statusCode().value(),
+			.doOnNext(response -> this.audit.record(actor[0], action, loggable(subject[0]), response.statusCode().value(),
 					outcome[0]));
 	}
 
-	private Mono<ServerResponse> create(ServerRequest request, RuntimeConfig config) {
-		return body(request).flatMap(body -> {
+	private Mono<ServerResponse> create(ServerRequest request, RuntimeConfig config, String[] subject) {
+		return body(request).switchIfEmpty(Mono.error(() -> invalid(null, "The request body must be a JSON object.")))
+			.flatMap(body -> {
 			JsonNode nameNode = body.get("name");
 			if (nameNode == null || !nameNode.isString()) {
 				throw invalid("name", "A key needs a 'name': 1 to 64 of A-Z a-z 0-9 . _ -");
 			}
 			String name = checkedName(nameNode.asString());
+			subject[0] = name;
 			ObjectNode fields = body.deepCopy();
 			fields.remove("name");
 			KeySpec spec = spec(KeySpec.DEFAULT, fields);
