@@ -38,36 +38,43 @@ public final class ApiKeyIndex {
 	}
 
 	public @Nullable KeyRecord record(String name) {
-		return this.snapshot.records.get(name);
+		Compiled compiled = this.snapshot.byName.get(name);
+		return (compiled != null) ? compiled.record : null;
 	}
 
 	/** Every record, by name. */
 	public List<KeyRecord> records() {
-		return new ArrayList<>(new TreeMap<>(this.snapshot.records).values());
+		List<KeyRecord> records = new ArrayList<>();
+		new TreeMap<>(this.snapshot.byName).values().forEach(compiled -> records.add(compiled.record));
+		return records;
 	}
 
 	public int size() {
-		return this.snapshot.records.size();
+		return this.snapshot.byName.size();
 	}
 
 	/** Replaces every record: a load at start-up or a full sync with the store. */
 	public synchronized void replaceAll(Collection<KeyRecord> records) {
-		Map<String, KeyRecord> byName = new LinkedHashMap<>();
-		records.forEach(record -> byName.put(record.name(), record));
+		Map<String, Compiled> byName = new LinkedHashMap<>();
+		for (KeyRecord record : records) {
+			Compiled before = this.snapshot.byName.get(record.name());
+			// a record that did not change keeps its compiled key: a sync of thousands of keys compiles none
+			byName.put(record.name(), (before != null && before.record.equals(record)) ? before : Compiled.of(record));
+		}
 		this.snapshot = Snapshot.of(byName);
 	}
 
 	/** Adds or replaces one record. */
 	public synchronized void put(KeyRecord record) {
-		Map<String, KeyRecord> byName = new LinkedHashMap<>(this.snapshot.records);
-		byName.put(record.name(), record);
+		Map<String, Compiled> byName = new LinkedHashMap<>(this.snapshot.byName);
+		byName.put(record.name(), Compiled.of(record));
 		this.snapshot = Snapshot.of(byName);
 	}
 
 	/** Removes the record named {@code name}: its key (and a rotated one in grace) stop working at once. */
 	public synchronized void remove(String name) {
-		if (this.snapshot.records.containsKey(name)) {
-			Map<String, KeyRecord> byName = new LinkedHashMap<>(this.snapshot.records);
+		if (this.snapshot.byName.containsKey(name)) {
+			Map<String, Compiled> byName = new LinkedHashMap<>(this.snapshot.byName);
 			byName.remove(name);
 			this.snapshot = Snapshot.of(byName);
 		}
@@ -76,20 +83,28 @@ public final class ApiKeyIndex {
 	private record Entry(byte[] digest, GatewayKey key, @Nullable Instant validUntil) {
 	}
 
-	private record Snapshot(Map<String, Entry> byDigest, Map<String, KeyRecord> records) {
+	/** A record and the key it compiles to (it was compiled when it was accepted, so this cannot fail). */
+	private record Compiled(KeyRecord record, GatewayKey key) {
 
-		static Snapshot of(Map<String, KeyRecord> records) {
+		static Compiled of(KeyRecord record) {
+			return new Compiled(record, record.spec().compile(record.name()));
+		}
+
+	}
+
+	private record Snapshot(Map<String, Entry> byDigest, Map<String, Compiled> byName) {
+
+		static Snapshot of(Map<String, Compiled> byName) {
 			Map<String, Entry> byDigest = new HashMap<>();
-			for (KeyRecord record : records.values()) {
-				// compiled when it was accepted, so this cannot fail for a record in the index
-				GatewayKey key = record.spec().compile(record.name());
-				byDigest.put(record.sha256(), new Entry(HexFormat.of().parseHex(record.sha256()), key, null));
+			for (Compiled compiled : byName.values()) {
+				KeyRecord record = compiled.record;
+				byDigest.put(record.sha256(), new Entry(HexFormat.of().parseHex(record.sha256()), compiled.key, null));
 				if (record.previousSha256() != null && record.previousUntil() != null) {
 					byDigest.put(record.previousSha256(), new Entry(HexFormat.of().parseHex(record.previousSha256()),
-							key, record.previousUntil()));
+							compiled.key, record.previousUntil()));
 				}
 			}
-			return new Snapshot(Map.copyOf(byDigest), Map.copyOf(records));
+			return new Snapshot(Map.copyOf(byDigest), Map.copyOf(byName));
 		}
 
 	}

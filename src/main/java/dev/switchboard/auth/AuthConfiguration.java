@@ -1,17 +1,18 @@
 package dev.switchboard.auth;
 
-import java.nio.file.Path;
-
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import dev.switchboard.config.RuntimeConfigHolder;
 import dev.switchboard.config.SwitchboardProperties;
+import dev.switchboard.state.OnUnavailable;
+import dev.switchboard.state.RedisState;
+import dev.switchboard.state.StateAvailability;
+import dev.switchboard.state.StateStore;
 
 /**
  * The auth capability: who calls (configured and API keys), what each key may do, the actuator guard, and the admin
@@ -25,16 +26,26 @@ public class AuthConfiguration {
 		return new LastUsed();
 	}
 
+	/** API keys live where {@code switchboard.state.store} says: a file under the state directory, or Redis. */
 	@Bean
-	KeyStore keyStore(Environment environment) {
-		String dir = environment.getProperty("switchboard.state.dir");
-		return new LocalKeyStore((dir != null && !dir.isBlank()) ? Path.of(dir) : null);
+	KeyStore keyStore(StateStore state) {
+		RedisState redis = state.redis();
+		return (redis != null) ? new RedisKeyStore(redis) : new LocalKeyStore(state.local());
 	}
 
 	@Bean(initMethod = "start", destroyMethod = "stop")
-	ApiKeys apiKeys(KeyStore store, Environment environment, SwitchboardProperties properties) {
-		boolean deny = "deny".equalsIgnoreCase(environment.getProperty("switchboard.state.redis.on-unavailable", "allow"));
-		return new ApiKeys(store, deny, properties.getAuth().getKeySyncInterval());
+	ApiKeys apiKeys(KeyStore store, StateStore state, SwitchboardProperties properties) {
+		ApiKeys keys = new ApiKeys(store, state.onUnavailable() == OnUnavailable.DENY,
+				properties.getAuth().getKeySyncInterval());
+		// pub/sub keeps nothing for a replica that was cut off: read everything again once the store is back
+		state.availability().addListener(new StateAvailability.Listener() {
+			@Override
+			public void onUp() {
+				keys.sync().subscribe(null, ex -> {
+				});
+			}
+		});
+		return keys;
 	}
 
 	@Bean

@@ -26,6 +26,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 import dev.switchboard.config.RuntimeConfig;
 import dev.switchboard.config.RuntimeConfigHolder;
+import dev.switchboard.state.StateUnavailableException;
 import dev.switchboard.support.ErrorBodies;
 import dev.switchboard.support.ErrorCode;
 import dev.switchboard.support.GatewayException;
@@ -109,7 +110,8 @@ public final class KeyAdminHandler {
 			}
 			return operation.run(config, subject);
 		})
-			.onErrorMap(KeyStoreException.class, error -> new GatewayException(ErrorCode.STATE_UNAVAILABLE,
+			.onErrorMap(error -> error instanceof KeyStoreException || error instanceof StateUnavailableException,
+					error -> new GatewayException(ErrorCode.STATE_UNAVAILABLE,
 					"The key store could not be written or read; nothing was changed."))
 			.onErrorResume(GatewayException.class, error -> {
 				outcome[0] = error.code().code();

@@ -1,11 +1,7 @@
 package dev.switchboard.auth;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,41 +15,39 @@ import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 
+import dev.switchboard.state.LocalDirectory;
+
 /**
- * The {@code local} key store: the records in memory, written to {@code keys.json} under {@code switchboard.state.dir}
- * after every change, so API keys survive a restart. The file is written whole to a temporary file and moved into
- * place, so a crash mid-write leaves the previous version, never half of one. With no directory configured the
- * records live only as long as the process.
+ * The {@code local} key store: the records in memory, written whole to {@code keys.json} under
+ * {@code switchboard.state.dir} after every change (atomically, by the state package's {@link LocalDirectory}), so
+ * API keys survive a restart. A change whose file cannot be written is undone in memory and refused, so nothing is
+ * half-applied.
  * <p>
- * Every operation runs on the bounded elastic scheduler, one at a time (the file is one document).
+ * Operations run one at a time on the bounded elastic scheduler, never on an event loop.
  */
 public final class LocalKeyStore implements KeyStore {
 
 	static final String FILE = "keys.json";
 
-	private final @Nullable Path file;
+	private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+
+	private final LocalDirectory dir;
 
 	private final Map<String, KeyRecord> records = new LinkedHashMap<>();
 
 	/**
-	 * @param dir the state directory, created if missing; {@code null} for memory only
-	 * @throws UncheckedIOException when the directory or an existing file cannot be read
+	 * Reads {@code keys.json} if there is one: at start-up, on the calling thread.
+	 * @throws UncheckedIOException when an existing file cannot be read
 	 */
-	public LocalKeyStore(@Nullable Path dir) {
-		this.file = (dir != null) ? dir.resolve(FILE) : null;
-		if (this.file != null && Files.exists(this.file)) {
-			// start-up, on the main thread
-			try {
-				JsonNode stored = KeyRecord.MAPPER.readTree(Files.readAllBytes(this.file));
-				for (JsonNode node : stored.path("keys")) {
-					KeyRecord record = KeyRecord.fromStored(node);
-					this.records.put(record.name(), record);
-				}
+	public LocalKeyStore(LocalDirectory dir) {
+		this.dir = dir;
+		dir.readAtStartup(FILE).ifPresent(bytes -> {
+			JsonNode stored = KeyRecord.MAPPER.readTree(bytes);
+			for (JsonNode node : stored.path("keys")) {
+				KeyRecord record = KeyRecord.fromStored(node);
+				this.records.put(record.name(), record);
 			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("could not read the key store " + this.file, ex);
-			}
-		}
+		});
 	}
 
 	@Override
@@ -123,7 +117,7 @@ public final class LocalKeyStore implements KeyStore {
 
 	@Override
 	public @Nullable String location() {
-		return (this.file != null) ? this.file.toString() : null;
+		return this.dir.dir().resolve(FILE).toString();
 	}
 
 	/** Runs {@code work} off the event loop, one operation at a time. */
@@ -135,29 +129,21 @@ public final class LocalKeyStore implements KeyStore {
 		}).subscribeOn(Schedulers.boundedElastic());
 	}
 
-	/** Writes the file; when it fails, {@code undo} puts memory back as it was, so nothing is half-applied. */
+	/**
+	 * Writes the file and waits for it (on a bounded elastic thread, where waiting is allowed); when it fails,
+	 * {@code undo} puts memory back as it was.
+	 */
 	private void write(Runnable undo) {
-		if (this.file == null) {
-			return;
-		}
 		try {
 			ArrayNode keys = KeyRecord.MAPPER.createArrayNode();
 			this.records.values().forEach(record -> keys.add(record.toStored()));
 			byte[] bytes = KeyRecord.MAPPER.writerWithDefaultPrettyPrinter()
 				.writeValueAsBytes(KeyRecord.MAPPER.createObjectNode().put("version", 1).set("keys", keys));
-			Files.createDirectories(this.file.getParent());
-			Path temp = Files.createTempFile(this.file.getParent(), FILE, ".tmp");
-			Files.write(temp, bytes);
-			try {
-				Files.move(temp, this.file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-			}
-			catch (AtomicMoveNotSupportedException ex) {
-				Files.move(temp, this.file, StandardCopyOption.REPLACE_EXISTING);
-			}
+			this.dir.write(FILE, bytes).block(WRITE_TIMEOUT);
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (RuntimeException ex) {
 			undo.run();
-			throw new KeyStoreException("could not write the key store " + this.file, ex);
+			throw new KeyStoreException("could not write the key store " + location(), ex);
 		}
 	}
 

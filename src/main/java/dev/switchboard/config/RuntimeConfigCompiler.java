@@ -140,6 +140,7 @@ public final class RuntimeConfigCompiler {
 		catch (IllegalArgumentException ex) {
 			problems.add("switchboard.trusted-proxies: " + ex.getMessage());
 		}
+		properties.getState().check(SwitchboardProperties.PREFIX + ".state", problems);
 		if (!problems.isEmpty()) {
 			throw new InvalidConfigurationException(problems);
 		}

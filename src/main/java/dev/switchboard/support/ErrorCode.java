@@ -62,9 +62,6 @@ public enum ErrorCode {
 	/** The client's address is outside the key's {@code ip-allow}. */
 	IP_NOT_ALLOWED(HttpStatus.FORBIDDEN, "ip_not_allowed", "permission_error"),
 
-	/** The shared state (Redis) is unreachable and {@code on-unavailable: deny} refuses what depends on it. */
-	STATE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "state_unavailable", "server_error"),
-
 	/** An admin request is malformed; {@code param} names the field. */
 	INVALID_REQUEST(HttpStatus.BAD_REQUEST, "invalid_request", "invalid_request_error"),
 
@@ -76,6 +73,9 @@ public enum ErrorCode {
 
 	/** {@code /admin/keys/{name}}: no key has that name. */
 	KEY_NOT_FOUND(HttpStatus.NOT_FOUND, "key_not_found", "invalid_request_error"),
+
+	/** The shared state store (Redis) cannot be reached and {@code on-unavailable} is {@code deny}. */
+	STATE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "state_unavailable", "server_error"),
 
 	/** A fault of the gateway itself; the message never carries internals. */
 	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "server_error");

@@ -1,0 +1,161 @@
+package dev.switchboard.auth;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import dev.switchboard.testsupport.ExtraGateway;
+import dev.switchboard.testsupport.RedisServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Where API keys live: a file under {@code switchboard.state.dir} that survives a restart, and a real
+ * {@code redis-server} shared by two gateway processes, each answering from its own memory, told of changes by
+ * pub/sub. The gateways serve the built-in demo (the mock provider), so no upstream is involved.
+ */
+class KeyStoreIntegrationTests {
+
+	private static final Log logger = LogFactory.getLog(KeyStoreIntegrationTests.class);
+
+	private static final String BOSS_KEY = "sk-boss-0123456789";
+
+	private static final String CONFIG_USER_KEY = "sk-config-user-0123456789";
+
+	private final List<AutoCloseable> running = new ArrayList<>();
+
+	@AfterEach
+	void stop() throws Exception {
+		for (int i = this.running.size() - 1; i >= 0; i--) {
+			this.running.get(i).close();
+		}
+	}
+
+	@Test
+	void keepsApiKeysAcrossARestartWithTheLocalStore(@TempDir Path dir) throws Exception {
+		ConfigurableApplicationContext first = gateway("--switchboard.state.dir=" + dir);
+		AdminApi admin = new AdminApi(ExtraGateway.client(first), BOSS_KEY);
+		AdminApi.Issued kept = admin.issue("{\"name\":\"kept\",\"models\":[\"demo\"]}");
+		AdminApi.Issued gone = admin.issue("{\"name\":\"gone\"}");
+		admin.call(HttpMethod.DELETE, "/admin/keys/gone", null);
+		// no trusted proxy here: a client's X-Forwarded-For is not believed
+		AdminApi.Issued behind = admin.issue("{\"name\":\"behind\",\"ip-allow\":[\"203.0.113.0/24\"]}");
+		assertThat(chat(first, behind.key(), "203.0.113.9").getStatus().value()).isEqualTo(403);
+		first.close();
+
+		String file = Files.readString(dir.resolve("keys.json"));
+		assertThat(file).as("digests only").doesNotContain(kept.key()).contains(kept.record().get("id").asString());
+
+		ConfigurableApplicationContext second = gateway("--switchboard.state.dir=" + dir);
+		assertThat(chat(second, kept.key(), null).getStatus().value()).as("issued before the restart").isEqualTo(200);
+		assertThat(chat(second, gone.key(), null).getStatus().value()).as("revoked before the restart").isEqualTo(401);
+		EntityExchangeResult<byte[]> record = new AdminApi(ExtraGateway.client(second), BOSS_KEY)
+			.call(HttpMethod.GET, "/admin/keys/kept", null);
+		assertThat(AdminApi.read(record).get("models").get(0).asString()).isEqualTo("demo");
+	}
+
+	@Test
+	void sharesKeysAndRevocationsBetweenReplicasOnRedisAndFollowsOnUnavailable() throws Exception {
+		RedisServer redis = RedisServer.start();
+		this.running.add(redis);
+		ConfigurableApplicationContext allow = gateway("--switchboard.state.store=redis",
+				"--switchboard.state.redis.url=" + redis.url(), "--switchboard.state.redis.on-unavailable=allow");
+		ConfigurableApplicationContext deny = gateway("--switchboard.state.store=redis",
+				"--switchboard.state.redis.url=" + redis.url(), "--switchboard.state.redis.on-unavailable=deny");
+		AdminApi admin = new AdminApi(ExtraGateway.client(allow), BOSS_KEY);
+
+		AdminApi.Issued shared = admin.issue("{\"name\":\"shared\"}");
+		long issued = System.nanoTime();
+		long known = untilStatus(deny, shared.key(), 200);
+		logger.info("a key issued on one replica worked on the other after " + (known - issued) / 1_000_000 + " ms");
+		assertThat(Duration.ofNanos(known - issued)).as("known on the other replica within a second")
+			.isLessThan(Duration.ofSeconds(1));
+		assertThat(redis.command("HEXISTS", RedisKeyStore.RECORDS, "shared")).contains("1");
+
+		assertThat(admin.call(HttpMethod.DELETE, "/admin/keys/shared", null).getStatus().value()).isEqualTo(200);
+		long revoked = System.nanoTime();
+		long refused = untilStatus(deny, shared.key(), 401);
+		logger.info("a key revoked on one replica was refused on the other after " + (refused - revoked) / 1_000_000
+				+ " ms");
+		assertThat(Duration.ofNanos(refused - revoked)).as("refused on the other replica within a second")
+			.isLessThan(Duration.ofSeconds(1));
+
+		AdminApi.Issued before = admin.issue("{\"name\":\"before-outage\"}");
+		untilStatus(deny, before.key(), 200);
+		redis.stop();
+		untilStatus(deny, before.key(), 503);
+		EntityExchangeResult<byte[]> denied = chat(deny, before.key(), null);
+		assertThat(AdminApi.body(denied)).contains("state_unavailable").doesNotContain(before.key());
+		assertThat(chat(deny, CONFIG_USER_KEY, null).getStatus().value()).as("config keys always work").isEqualTo(200);
+		assertThat(chat(allow, before.key(), null).getStatus().value()).as("allow: known keys keep working")
+			.isEqualTo(200);
+		EntityExchangeResult<byte[]> create = admin.call(HttpMethod.POST, "/admin/keys", "{\"name\":\"during\"}");
+		assertThat(create.getStatus().value()).as(AdminApi.body(create)).isEqualTo(503);
+		assertThat(AdminApi.body(create)).contains("state_unavailable");
+	}
+
+	/** Polls until {@code key} gets {@code status} on {@code gateway}; the time it did. */
+	private static long untilStatus(ConfigurableApplicationContext gateway, String key, int status)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		int last = -1;
+		while (System.nanoTime() < deadline) {
+			last = chat(gateway, key, null).getStatus().value();
+			if (last == status) {
+				return System.nanoTime();
+			}
+			Thread.sleep(20);
+		}
+		throw new AssertionError("still " + last + " after 10 s, expected " + status);
+	}
+
+	private static EntityExchangeResult<byte[]> chat(ConfigurableApplicationContext gateway, String key,
+			String forwardedFor) {
+		WebTestClient.RequestBodySpec request = ExtraGateway.client(gateway)
+			.post()
+			.uri("/v1/chat/completions")
+			.header("Authorization", "Bearer " + key);
+		if (forwardedFor != null) {
+			request = request.header("X-Forwarded-For", forwardedFor);
+		}
+		return request.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"model\":\"demo\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+			.exchange()
+			.expectBody()
+			.returnResult();
+	}
+
+	private ConfigurableApplicationContext gateway(String... args) {
+		List<String> all = new ArrayList<>(List.of("--switchboard.auth.keys[0].name=boss",
+				"--switchboard.auth.keys[0].key=" + BOSS_KEY, "--switchboard.auth.keys[0].role=admin",
+				"--switchboard.auth.keys[1].name=config-user", "--switchboard.auth.keys[1].key=" + CONFIG_USER_KEY,
+				"--switchboard.access-log=false"));
+		all.addAll(List.of(args));
+		if (all.stream().noneMatch(arg -> arg.startsWith("--switchboard.state.dir="))) {
+			try {
+				all.add("--switchboard.state.dir=" + Files.createTempDirectory("switchboard-keys"));
+			}
+			catch (java.io.IOException ex) {
+				throw new java.io.UncheckedIOException(ex);
+			}
+		}
+		ConfigurableApplicationContext context = ExtraGateway.start(all.toArray(String[]::new));
+		this.running.add(context::close);
+		return context;
+	}
+
+}
