@@ -94,12 +94,19 @@ public final class Callers {
 		}
 	}
 
-	/** The key {@code presented} belongs to, unchecked, or {@code null}. */
+	/**
+	 * The key {@code presented} belongs to, unchecked, or {@code null}. An API key ({@code sk-sb-...}) is looked up
+	 * among the API keys first, any other among the configured ones first, so either kind costs one hash lookup.
+	 */
 	private @Nullable GatewayKey find(String presented, RuntimeConfig config) {
 		byte[] digest = KeyRegistry.sha256(presented);
 		String hex = HexFormat.of().formatHex(digest);
-		GatewayKey key = config.keys().find(digest, hex);
-		return (key != null) ? key : this.apiKeys.index().find(digest, hex);
+		boolean api = presented.startsWith(KeyGenerator.PREFIX);
+		GatewayKey key = api ? this.apiKeys.index().find(digest, hex) : config.keys().find(digest, hex);
+		if (key == null) {
+			key = api ? config.keys().find(digest, hex) : this.apiKeys.index().find(digest, hex);
+		}
+		return key;
 	}
 
 	private static GatewayException stateUnavailable() {

@@ -15,6 +15,8 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.mock.env.MockEnvironment;
 
+import dev.switchboard.auth.GatewayKey;
+import dev.switchboard.auth.Role;
 import dev.switchboard.auth.KeyRegistry;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.ProviderType;
@@ -22,6 +24,7 @@ import dev.switchboard.provider.http.UpstreamHttpClient;
 import dev.switchboard.routing.RoutePlan;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
@@ -351,6 +354,58 @@ class RuntimeConfigCompilerTests {
 		assertThat(config.keys().find("sk-user-0123456789").admin()).as("not an admin unless said so").isFalse();
 		assertThat(config.protectActuator()).isTrue();
 		assertThat(config.accessLog()).isFalse();
+	}
+
+	@Test
+	void configuredKeysTakeARoleAndTheScopesOfApiKeys() {
+		set("switchboard.auth.keys[0].name", "reader");
+		set("switchboard.auth.keys[0].key", "sk-reader-0123456789");
+		set("switchboard.auth.keys[0].role", "read-only");
+		set("switchboard.auth.keys[0].ip-allow[0]", "10.0.0.0/8");
+		set("switchboard.auth.keys[0].ip-allow[1]", "2001:db8::/32");
+		set("switchboard.auth.keys[0].providers[0]", "up");
+		set("switchboard.auth.keys[0].expires-at", "2030-01-01T00:00:00Z");
+		set("switchboard.auth.keys[0].byo", "true");
+		set("switchboard.trusted-proxies[0]", "192.168.0.0/16");
+
+		RuntimeConfig config = compile();
+
+		GatewayKey reader = config.keys().find("sk-reader-0123456789");
+		assertThat(reader.role()).isEqualTo(Role.READ_ONLY);
+		assertThat(reader.admin()).isFalse();
+		assertThat(reader.ipAllow().cidrs()).containsExactly("10.0.0.0/8", "2001:db8::/32");
+		assertThat(reader.allowsProvider("up")).isTrue();
+		assertThat(reader.allowsProvider("other")).isFalse();
+		assertThat(reader.expiresAt()).isEqualTo(java.time.Instant.parse("2030-01-01T00:00:00Z"));
+		assertThat(reader.byo()).isTrue();
+		assertThat(config.clientAddresses().trustedProxies()).containsExactly("192.168.0.0/16");
+		assertThat(config.keys().record("reader").last4()).isEqualTo("6789");
+		assertThat(config.keys().record("reader").source()).isEqualTo("config");
+	}
+
+	@Test
+	void listsEveryProblemOfConfiguredKeyScopes() {
+		set("switchboard.auth.keys[0].name", "a");
+		set("switchboard.auth.keys[0].key", "sk-a-0123456789");
+		set("switchboard.auth.keys[0].role", "root");
+		set("switchboard.auth.keys[1].name", "b");
+		set("switchboard.auth.keys[1].key", "sk-b-0123456789");
+		set("switchboard.auth.keys[1].ip-allow[0]", "example.com");
+		set("switchboard.auth.keys[2].name", "c");
+		set("switchboard.auth.keys[2].key", "sk-c-0123456789");
+		set("switchboard.auth.keys[2].expires-at", "friday");
+		set("switchboard.auth.keys[3].name", "d");
+		set("switchboard.auth.keys[3].key", "sk-d-0123456789");
+		set("switchboard.auth.keys[3].admin", "true");
+		set("switchboard.auth.keys[3].role", "user");
+		set("switchboard.trusted-proxies[0]", "10.0.0.0/99");
+
+		assertThatThrownBy(this::compile).isInstanceOf(InvalidConfigurationException.class)
+			.hasMessageContaining("switchboard.auth.keys[0].role: unknown role 'root'")
+			.hasMessageContaining("switchboard.auth.keys[1].ip-allow[0]:")
+			.hasMessageContaining("switchboard.auth.keys[2].expires-at:")
+			.hasMessageContaining("switchboard.auth.keys[3].role: contradicts admin: true")
+			.hasMessageContaining("switchboard.trusted-proxies:");
 	}
 
 	@Test
