@@ -10,6 +10,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 REFERENCES=${REFERENCES:-1}
 TRANSLATED=${TRANSLATED:-1}
+API_KEYS=${API_KEYS:-1}
 CONCURRENCIES=${CONCURRENCIES:-64}
 OUT=${RESULTS:-$ROOT/bench/results/$STAMP.md}
 
@@ -39,6 +40,13 @@ for c in $CONCURRENCIES; do
 	if [[ -n $BASELINE_JAR ]]; then
 		slot switchboard-baseline "$c" "$(gateway gateway.yaml "$BASELINE_JAR")" direct
 	fi
+	if [[ $API_KEYS == 1 ]]; then
+		# the bench key as an API key (bench/gateway-api-key.yaml), from a key store seeded with its digest
+		KEYS_DIR=$(mktemp -d)
+		cp "$ROOT/bench/api-keys.json" "$KEYS_DIR/keys.json"
+		slot switchboard-api-key "$c" "$(gateway gateway-api-key.yaml) --switchboard.state.dir='$KEYS_DIR'" direct
+		rm -rf "$KEYS_DIR"
+	fi
 	if [[ $TRANSLATED == 1 ]]; then
 		slot switchboard-translated "$c" "$(gateway gateway-translated.yaml)" direct
 	fi
@@ -53,7 +61,7 @@ done
 		echo "## $c connections"
 		echo
 		cat "$ROOT/bench/results/$STAMP-switchboard-c$c.md"
-		for extra in switchboard-baseline switchboard-translated bare-scg raw-netty; do
+		for extra in switchboard-baseline switchboard-api-key switchboard-translated bare-scg raw-netty; do
 			[[ -f $ROOT/bench/results/$STAMP-$extra-c$c.md ]] || continue
 			echo
 			echo "Same settings, separate harness run ($extra):"
