@@ -16,6 +16,8 @@ import reactor.core.scheduler.Schedulers;
  * Changes made here go to the store and then into the index at once; changes another replica made arrive as the
  * store announces them (a name, then that record read again) and, in case an announcement was missed, with a full
  * sync every {@code syncInterval}. A store nobody else writes (local) needs neither.
+ * The same sync shares when each key was last used, so {@code last-used-at} is every replica's latest, as of the
+ * last sync.
  * <p>
  * With the store unreachable, {@code on-unavailable} decides: {@code allow} keeps answering from the index, as it was
  * before the outage; {@code deny} refuses API keys with {@code 503 state_unavailable}. Configured keys always work.
@@ -38,8 +40,11 @@ public final class ApiKeys {
 	 * @param denyWhenUnavailable whether API keys are refused while the store is unreachable
 	 * @param syncInterval how often the whole store is read again, for a store that other replicas write
 	 */
-	public ApiKeys(KeyStore store, boolean denyWhenUnavailable, Duration syncInterval) {
+	private final LastUsed lastUsed;
+
+	public ApiKeys(KeyStore store, boolean denyWhenUnavailable, Duration syncInterval, LastUsed lastUsed) {
 		this.store = store;
+		this.lastUsed = lastUsed;
 		this.denyWhenUnavailable = denyWhenUnavailable;
 		this.syncInterval = syncInterval;
 	}
@@ -72,9 +77,16 @@ public final class ApiKeys {
 		}
 	}
 
-	/** Reads every record again and makes the index what the store holds. */
+	/**
+	 * Reads every record again and makes the index what the store holds; shares this replica's last-use times and
+	 * takes in the others'.
+	 */
 	public Mono<Void> sync() {
-		return this.store.loadAll().doOnNext(this.index::replaceAll).then();
+		return this.store.loadAll()
+			.doOnNext(this.index::replaceAll)
+			.then(Mono.defer(() -> this.store.shareLastUsed(this.lastUsed.changed())))
+			.doOnNext(this.lastUsed::merge)
+			.then();
 	}
 
 	public void stop() {

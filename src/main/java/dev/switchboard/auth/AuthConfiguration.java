@@ -34,9 +34,9 @@ public class AuthConfiguration {
 	}
 
 	@Bean(initMethod = "start", destroyMethod = "stop")
-	ApiKeys apiKeys(KeyStore store, StateStore state, SwitchboardProperties properties) {
+	ApiKeys apiKeys(KeyStore store, StateStore state, SwitchboardProperties properties, LastUsed lastUsed) {
 		ApiKeys keys = new ApiKeys(store, state.onUnavailable() == OnUnavailable.DENY,
-				properties.getAuth().getKeySyncInterval());
+				properties.getAuth().getKeySyncInterval(), lastUsed);
 		// pub/sub keeps nothing for a replica that was cut off: read everything again once the store is back
 		state.availability().addListener(new StateAvailability.Listener() {
 			@Override

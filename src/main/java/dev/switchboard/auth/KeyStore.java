@@ -1,6 +1,7 @@
 package dev.switchboard.auth;
 
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -34,6 +35,14 @@ public interface KeyStore {
 	 * {@code null} content is never emitted. A store that nobody else writes emits nothing.
 	 */
 	Flux<String> changes();
+
+	/**
+	 * Shares this replica's last-use times (epoch milliseconds by key name, those that changed since the last call)
+	 * and answers the latest of every replica. A store nobody else uses answers them as given.
+	 */
+	default Mono<Map<String, Long>> shareLastUsed(Map<String, Long> mine) {
+		return Mono.just(mine);
+	}
 
 	/** Whether the store answers now; a local store always does. */
 	boolean available();

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import tools.jackson.databind.JsonNode;
+
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -47,8 +49,19 @@ class KeyStoreIntegrationTests {
 
 	@Test
 	void keepsApiKeysAcrossARestartWithTheLocalStore(@TempDir Path dir) throws Exception {
-		ConfigurableApplicationContext first = gateway("--switchboard.state.dir=" + dir);
+		ConfigurableApplicationContext first = gateway("--switchboard.state.dir=" + dir,
+				"--switchboard.protect-actuator=true");
 		AdminApi admin = new AdminApi(ExtraGateway.client(first), BOSS_KEY);
+		// with protect-actuator, actuator reads are for admin and read-only keys, writes for admin keys
+		AdminApi.Issued reader = admin.issue("{\"name\":\"reader\",\"role\":\"read-only\"}");
+		assertThat(admin.call(HttpMethod.GET, "/actuator/prometheus", null, reader.key()).getStatus().value())
+			.isEqualTo(200);
+		assertThat(admin.call(HttpMethod.POST, "/actuator/reload", null, reader.key()).getStatus().value())
+			.isEqualTo(403);
+		assertThat(admin.call(HttpMethod.GET, "/actuator/prometheus", null, CONFIG_USER_KEY).getStatus().value())
+			.as("a user key is for the AI endpoints").isEqualTo(403);
+		assertThat(admin.call(HttpMethod.GET, "/actuator/prometheus", null, BOSS_KEY).getStatus().value())
+			.isEqualTo(200);
 		AdminApi.Issued kept = admin.issue("{\"name\":\"kept\",\"models\":[\"demo\"]}");
 		AdminApi.Issued gone = admin.issue("{\"name\":\"gone\"}");
 		admin.call(HttpMethod.DELETE, "/admin/keys/gone", null);
@@ -73,9 +86,11 @@ class KeyStoreIntegrationTests {
 		RedisServer redis = RedisServer.start();
 		this.running.add(redis);
 		ConfigurableApplicationContext allow = gateway("--switchboard.state.store=redis",
-				"--switchboard.state.redis.url=" + redis.url(), "--switchboard.state.redis.on-unavailable=allow");
+				"--switchboard.state.redis.url=" + redis.url(), "--switchboard.state.redis.on-unavailable=allow",
+				"--switchboard.auth.key-sync-interval=200ms");
 		ConfigurableApplicationContext deny = gateway("--switchboard.state.store=redis",
-				"--switchboard.state.redis.url=" + redis.url(), "--switchboard.state.redis.on-unavailable=deny");
+				"--switchboard.state.redis.url=" + redis.url(), "--switchboard.state.redis.on-unavailable=deny",
+				"--switchboard.auth.key-sync-interval=200ms");
 		AdminApi admin = new AdminApi(ExtraGateway.client(allow), BOSS_KEY);
 
 		AdminApi.Issued shared = admin.issue("{\"name\":\"shared\"}");
@@ -85,6 +100,17 @@ class KeyStoreIntegrationTests {
 		assertThat(Duration.ofNanos(known - issued)).as("known on the other replica within a second")
 			.isLessThan(Duration.ofSeconds(1));
 		assertThat(redis.command("HEXISTS", RedisKeyStore.RECORDS, "shared")).contains("1");
+		// used only on the other replica: its last use reaches this one with the next syncs
+		long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		JsonNode record = null;
+		while (System.nanoTime() < until) {
+			record = AdminApi.read(admin.call(HttpMethod.GET, "/admin/keys/shared", null));
+			if (!record.get("last-used-at").isNull()) {
+				break;
+			}
+			Thread.sleep(50);
+		}
+		assertThat(record.get("last-used-at").isNull()).as("last-used-at shared by the replicas").isFalse();
 
 		assertThat(admin.call(HttpMethod.DELETE, "/admin/keys/shared", null).getStatus().value()).isEqualTo(200);
 		long revoked = System.nanoTime();

@@ -331,8 +331,7 @@ class KeysIntegrationTests extends GatewayIntegrationTest {
 		SECONDARY.verify(0, postRequestedFor(urlEqualTo(CHAT)));
 		assertThat(AdminApi.body(failed)).doesNotContain(own);
 
-		String scrape = this.client.get().uri("/actuator/prometheus").exchange().expectBody(String.class)
-			.returnResult().getResponseBody();
+		String scrape = prometheusScrape();
 		assertThat(output.getAll()).as("logged under the gateway key's name")
 			.contains("key_name=" + byo.record().get("name").asString());
 		assertThat(scrape + output.getAll()).as("the provider key in no meter and no log").doesNotContain(own);

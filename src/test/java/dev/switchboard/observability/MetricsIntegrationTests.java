@@ -1,6 +1,5 @@
 package dev.switchboard.observability;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
-import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
 import dev.switchboard.testsupport.GatewayIntegrationTest;
 import dev.switchboard.testsupport.OpenAiFixtures;
@@ -227,19 +225,7 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	private String scrape() {
-		// every test class's routes, providers and models are tagged series of the one cached gateway, so by the end
-		// of the suite the scrape outgrows the test client's default 256 KiB
-		EntityExchangeResult<byte[]> result = this.client.mutate()
-			.codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
-			.build()
-			.get()
-			.uri("/actuator/prometheus")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody()
-			.returnResult();
-		return new String(result.getResponseBody(), StandardCharsets.UTF_8);
+		return prometheusScrape();
 	}
 
 	/** The sum of the samples of {@code name} whose labels include {@code wanted}. */

@@ -131,6 +131,23 @@ public abstract class GatewayIntegrationTest {
 			.returnResult();
 	}
 
+	/** {@code GET /actuator/prometheus}, whole. */
+	protected String prometheusScrape() {
+		// every test class's routes, providers, models and keys are tagged series of the one cached gateway, so by the
+		// end of the suite the scrape outgrows the test client's default 256 KiB
+		EntityExchangeResult<byte[]> result = this.client.mutate()
+			.codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
+			.build()
+			.get()
+			.uri("/actuator/prometheus")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult();
+		return new String(result.getResponseBody(), java.nio.charset.StandardCharsets.UTF_8);
+	}
+
 	/** A chat completion request body for {@code model}. */
 	protected static String chatBody(String model) {
 		return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}";
