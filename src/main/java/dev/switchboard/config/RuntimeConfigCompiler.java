@@ -133,6 +133,7 @@ public final class RuntimeConfigCompiler {
 		if (maxRequestBytes <= 0) {
 			problems.add("switchboard.limits.max-request-bytes must be positive");
 		}
+		positive("switchboard.auth.key-sync-interval", properties.getAuth().getKeySyncInterval(), problems);
 		ClientAddresses clientAddresses = ClientAddresses.direct();
 		try {
 			clientAddresses = ClientAddresses.trusting(properties.getTrustedProxies());
