@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
@@ -108,51 +109,37 @@ public record KeySpec(Role role, @Nullable List<String> models, @Nullable List<S
 	 * @throws KeyValidationException naming the first invalid field
 	 */
 	public GatewayKey compile(String name) {
-		ModelPolicy modelPolicy = ModelPolicy.any();
-		if (this.models != null) {
-			for (int i = 0; i < this.models.size(); i++) {
-				if (this.models.get(i).isBlank()) {
-					throw new KeyValidationException("models[" + i + "]", "A model glob must not be empty.");
-				}
+		each("models", this.models, glob -> {
+			if (glob.isBlank()) {
+				throw new IllegalArgumentException("A model glob must not be empty.");
 			}
-			modelPolicy = ModelPolicy.of(this.models);
-		}
-		EndpointPolicy endpointPolicy = EndpointPolicy.any();
-		if (this.endpoints != null) {
-			for (int i = 0; i < this.endpoints.size(); i++) {
-				try {
-					EndpointPolicy.of(List.of(this.endpoints.get(i)));
-				}
-				catch (IllegalArgumentException ex) {
-					throw new KeyValidationException("endpoints[" + i + "]", ex.getMessage());
-				}
+		});
+		each("endpoints", this.endpoints, pattern -> EndpointPolicy.of(List.of(pattern)));
+		each("providers", this.providers, id -> {
+			if (!PROVIDER_ID.matcher(id).matches()) {
+				throw new IllegalArgumentException("'" + id + "' is not a provider id.");
 			}
-			endpointPolicy = EndpointPolicy.of(this.endpoints);
+		});
+		each("ip-allow", this.ipAllow, cidr -> IpRanges.parse(List.of(cidr)));
+		return new GatewayKey(name, (this.models != null) ? ModelPolicy.of(this.models) : ModelPolicy.any(), this.role,
+				(this.endpoints != null) ? EndpointPolicy.of(this.endpoints) : EndpointPolicy.any(),
+				(this.providers != null) ? Set.copyOf(new LinkedHashSet<>(this.providers)) : null,
+				(this.ipAllow != null) ? IpRanges.parse(this.ipAllow) : null, this.expiresAt, this.byo);
+	}
+
+	/** Checks each value of a list field, so that the error names the one at fault ({@code ip-allow[1]}). */
+	private static void each(String field, @Nullable List<String> values, Consumer<String> check) {
+		if (values == null) {
+			return;
 		}
-		Set<String> providerIds = null;
-		if (this.providers != null) {
-			for (int i = 0; i < this.providers.size(); i++) {
-				if (!PROVIDER_ID.matcher(this.providers.get(i)).matches()) {
-					throw new KeyValidationException("providers[" + i + "]",
-							"'" + this.providers.get(i) + "' is not a provider id.");
-				}
+		for (int i = 0; i < values.size(); i++) {
+			try {
+				check.accept(values.get(i));
 			}
-			providerIds = Set.copyOf(new LinkedHashSet<>(this.providers));
-		}
-		IpRanges ranges = null;
-		if (this.ipAllow != null) {
-			for (int i = 0; i < this.ipAllow.size(); i++) {
-				try {
-					IpRanges.parse(List.of(this.ipAllow.get(i)));
-				}
-				catch (IllegalArgumentException ex) {
-					throw new KeyValidationException("ip-allow[" + i + "]", ex.getMessage());
-				}
+			catch (IllegalArgumentException ex) {
+				throw new KeyValidationException(field + "[" + i + "]", ex.getMessage());
 			}
-			ranges = IpRanges.parse(this.ipAllow);
 		}
-		return new GatewayKey(name, modelPolicy, this.role, endpointPolicy, providerIds, ranges, this.expiresAt,
-				this.byo);
 	}
 
 	/** The description as JSON, every field present ({@code null} where unrestricted). */

@@ -219,12 +219,16 @@ class KeysIntegrationTests extends GatewayIntegrationTest {
 
 		this.admin.call(HttpMethod.PATCH, "/admin/keys/" + name,
 				"{\"expires-at\":\"" + Instant.now().minusSeconds(1) + "\"}");
-		assertGatewayError(chatWith(issued.key(), "fast"), 401, "key_expired", "authentication_error");
+		EntityExchangeResult<byte[]> expired = chatWith(issued.key(), "fast");
+		assertGatewayError(expired, 401, "key_expired", "authentication_error");
+		assertThat(AdminApi.body(expired)).as("an error never echoes the key").doesNotContain(issued.key());
 
 		EntityExchangeResult<byte[]> revoked = this.admin.call(HttpMethod.DELETE, "/admin/keys/" + name, null);
 		assertThat(revoked.getStatus().value()).isEqualTo(200);
 		assertThat(AdminApi.read(revoked).get("deleted").asBoolean()).isTrue();
-		assertGatewayError(chatWith(issued.key(), "fast"), 401, "invalid_api_key", "authentication_error");
+		EntityExchangeResult<byte[]> refused = chatWith(issued.key(), "fast");
+		assertGatewayError(refused, 401, "invalid_api_key", "authentication_error");
+		assertThat(AdminApi.body(refused)).doesNotContain(issued.key());
 		assertGatewayError(this.admin.call(HttpMethod.GET, "/admin/keys/" + name, null), 404, "key_not_found",
 				"invalid_request_error");
 		assertGatewayError(this.admin.call(HttpMethod.DELETE, "/admin/keys/" + name, null), 404, "key_not_found",
