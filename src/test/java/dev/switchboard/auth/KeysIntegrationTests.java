@@ -7,6 +7,12 @@ import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.errors.PermissionDeniedException;
+import com.openai.errors.UnauthorizedException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +38,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static dev.switchboard.testsupport.GatewayErrors.assertGatewayError;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * Virtual keys through HTTP, as a platform team would use them: issued, used, scoped, changed, rotated, expired and
@@ -344,6 +351,36 @@ class KeysIntegrationTests extends GatewayIntegrationTest {
 		EntityExchangeResult<byte[]> refused = chatWith(plain.key(), "fast", h -> h.set("x-provider-api-key", own));
 		assertGatewayError(refused, 403, "permission_denied", "permission_error");
 		assertThat(AdminApi.body(refused)).doesNotContain(own);
+	}
+
+	@Test
+	void anIssuedKeyServesTheOpenAiSdkUntilItIsRevoked() {
+		String name = name("sdk");
+		AdminApi.Issued issued = this.admin.issue("{\"name\":\"" + name + "\",\"models\":[\"fast\"]}");
+		OpenAIClient sdk = OpenAIOkHttpClient.builder()
+			.baseUrl(baseUrl() + "/v1")
+			.apiKey(issued.key())
+			.maxRetries(0)
+			.timeout(java.time.Duration.ofSeconds(20))
+			.build();
+		try {
+			ChatCompletion answer = sdk.chat().completions().create(ChatCompletionCreateParams.builder()
+				.model("fast").addUserMessage("Hello").build());
+			assertThat(answer.choices().get(0).message().content()).hasValue("from primary");
+			PermissionDeniedException outside = catchThrowableOfType(PermissionDeniedException.class,
+					() -> sdk.chat().completions().create(ChatCompletionCreateParams.builder()
+						.model("chain").addUserMessage("Hello").build()));
+			assertThat(outside.code()).hasValue("model_not_allowed");
+
+			this.admin.call(HttpMethod.DELETE, "/admin/keys/" + name, null);
+			UnauthorizedException revoked = catchThrowableOfType(UnauthorizedException.class,
+					() -> sdk.chat().completions().create(ChatCompletionCreateParams.builder()
+						.model("fast").addUserMessage("Hello").build()));
+			assertThat(revoked.code()).hasValue("invalid_api_key");
+		}
+		finally {
+			sdk.close();
+		}
 	}
 
 	private EntityExchangeResult<byte[]> chatWith(String key, String model) {
