@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +27,10 @@ import org.openjdk.jmh.infra.Blackhole;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.switchboard.auth.ApiKeyIndex;
 import dev.switchboard.auth.GatewayKey;
+import dev.switchboard.auth.KeyRecord;
+import dev.switchboard.auth.KeySpec;
 import dev.switchboard.auth.KeyRegistry;
 import dev.switchboard.auth.ModelPolicy;
 import dev.switchboard.body.JsonRequest;
@@ -62,6 +66,8 @@ public class HotPathBenchmarks {
 
 	private static final String KEY = "sk-bench-0000000000000000000000000000";
 
+	private static final String API_KEY = "sk-sb-bench-000000000000000000000000000000000000";
+
 	private byte[] request;
 
 	private byte[] answer;
@@ -73,6 +79,8 @@ public class HotPathBenchmarks {
 	private ObjectNode clientRequest;
 
 	private KeyRegistry keys;
+
+	private ApiKeyIndex apiKeys;
 
 	private RouteTable routes;
 
@@ -90,6 +98,15 @@ public class HotPathBenchmarks {
 		}
 		registry.add(KeyRegistry.sha256(KEY), new GatewayKey("bench", ModelPolicy.any()));
 		this.keys = registry.build();
+		List<KeyRecord> records = new java.util.ArrayList<>();
+		java.time.Instant now = java.time.Instant.now();
+		for (int i = 0; i <= 100; i++) {
+			String key = (i < 100) ? API_KEY + "-" + i : API_KEY;
+			records.add(new KeyRecord("api-" + i, HexFormat.of().formatHex(KeyRegistry.sha256(key)), "0000",
+					KeySpec.DEFAULT, KeyRecord.API, now, now, null, null));
+		}
+		this.apiKeys = new ApiKeyIndex();
+		this.apiKeys.replaceAll(records);
 		Provider openai = new Provider("openai", ProviderType.MOCK, Duration.ofSeconds(60), Duration.ofSeconds(60),
 				List.of(), new MockAdapter(), CircuitBreaker.ofDefaults("openai"));
 		this.routes = new RouteTable(
@@ -107,6 +124,13 @@ public class HotPathBenchmarks {
 	@Benchmark
 	public GatewayKey authLookup() {
 		return this.keys.find(KEY);
+	}
+
+	/** The same for a key issued through the admin API: SHA-256 and a lookup among 101 API keys. */
+	@Benchmark
+	public GatewayKey authLookupApiKey() {
+		byte[] digest = KeyRegistry.sha256(API_KEY);
+		return this.apiKeys.find(digest, HexFormat.of().formatHex(digest));
 	}
 
 	@Benchmark
