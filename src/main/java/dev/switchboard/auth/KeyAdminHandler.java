@@ -229,8 +229,15 @@ public final class KeyAdminHandler {
 		return record;
 	}
 
-	/** The API key record of {@code name}: a configured key cannot be changed here. */
+	/**
+	 * The API key record of {@code name}: a configured key cannot be changed here. An API key whose name a reload later
+	 * gave to a configured key too is still the one changed (and can be revoked).
+	 */
 	private KeyRecord changeable(String name, RuntimeConfig config) {
+		KeyRecord api = this.apiKeys.index().record(name);
+		if (api != null) {
+			return api;
+		}
 		KeyRecord record = existing(name, config);
 		if (record.fromConfig()) {
 			throw new GatewayException(ErrorCode.KEY_FROM_CONFIG, "The key '" + name
