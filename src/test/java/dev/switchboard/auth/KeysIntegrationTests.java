@@ -27,6 +27,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
+import dev.switchboard.testsupport.AnthropicErrors;
 import dev.switchboard.testsupport.GatewayIntegrationTest;
 import dev.switchboard.testsupport.OpenAiFixtures;
 
@@ -146,6 +147,22 @@ class KeysIntegrationTests extends GatewayIntegrationTest {
 
 		AdminApi.Issued ip = this.admin.issue("{\"name\":\"" + name("ip") + "\",\"ip-allow\":[\"10.0.0.0/8\"]}");
 		assertGatewayError(chatWith(ip.key(), "fast"), 403, "ip_not_allowed", "permission_error");
+	}
+
+	@Test
+	void refusesAnAnthropicClientInAnthropicsShape() {
+		AdminApi.Issued key = this.admin
+			.issue("{\"name\":\"" + name("anthropic") + "\",\"ip-allow\":[\"10.0.0.0/8\"],\"models\":[\"fast\"]}");
+		EntityExchangeResult<byte[]> refused = this.client.post()
+			.uri("/v1/messages")
+			.header("x-api-key", key.key())
+			.header("anthropic-version", "2023-06-01")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"model\":\"claude-only\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+			.exchange()
+			.expectBody()
+			.returnResult();
+		assertThat(AnthropicErrors.assertAnthropicError(refused, 403, "permission_error")).startsWith("ip_not_allowed");
 	}
 
 	@Test
