@@ -1,5 +1,6 @@
 package dev.switchboard.auth;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.context.annotation.Bean;
@@ -34,7 +35,8 @@ public class AuthConfiguration {
 	}
 
 	@Bean(initMethod = "start", destroyMethod = "stop")
-	ApiKeys apiKeys(KeyStore store, StateStore state, SwitchboardProperties properties, LastUsed lastUsed) {
+	ApiKeys apiKeys(KeyStore store, StateStore state, SwitchboardProperties properties, LastUsed lastUsed,
+			MeterRegistry registry) {
 		ApiKeys keys = new ApiKeys(store, state.onUnavailable() == OnUnavailable.DENY,
 				properties.getAuth().getKeySyncInterval(), lastUsed);
 		// pub/sub keeps nothing for a replica that was cut off: read everything again once the store is back
@@ -45,6 +47,9 @@ public class AuthConfiguration {
 				});
 			}
 		});
+		Gauge.builder("switchboard.keys.api", keys, k -> k.index().size())
+			.description("API keys this replica knows")
+			.register(registry);
 		return keys;
 	}
 

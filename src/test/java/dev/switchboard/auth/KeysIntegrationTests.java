@@ -113,6 +113,7 @@ class KeysIntegrationTests extends GatewayIntegrationTest {
 			.contains("admin key.create by ops-admin on " + name + ": 201 ok");
 		assertThat(this.meters.get("switchboard.admin.requests").tag("action", "key.create").tag("outcome", "ok")
 			.counter().count()).isPositive();
+		assertThat(this.meters.get("switchboard.keys.api").gauge().value()).isPositive();
 	}
 
 	@Test
