@@ -166,7 +166,7 @@ public final class KeyAdminHandler {
 
 	private Mono<ServerResponse> patch(ServerRequest request, String name, RuntimeConfig config) {
 		KeyRecord before = changeable(name, config);
-		return body(request).flatMap(body -> {
+		return body(request).defaultIfEmpty(MAPPER.createObjectNode()).flatMap(body -> {
 			JsonNode renamed = body.remove("name");
 			if (renamed != null && !(renamed.isString() && renamed.asString().equals(name))) {
 				throw invalid("name", "A key's name cannot be changed; issue a new key instead.");
