@@ -83,7 +83,14 @@ public final class ApiKeys {
 	 */
 	public Mono<Void> sync() {
 		return this.store.loadAll()
-			.doOnNext(this.index::replaceAll)
+			.doOnNext(records -> {
+				if (records.isEmpty() && this.index.size() > 0) {
+					// a Redis without persistence that restarted: every API key is gone, for every replica
+					logger.warn("The " + this.store.kind() + " key store holds no API keys any more; the "
+							+ this.index.size() + " this replica knew are revoked (give Redis persistence to keep them)");
+				}
+				this.index.replaceAll(records);
+			})
 			.then(Mono.defer(() -> this.store.shareLastUsed(this.lastUsed.changed())))
 			.doOnNext(this.lastUsed::merge)
 			.then();
