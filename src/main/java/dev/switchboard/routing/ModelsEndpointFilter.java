@@ -25,7 +25,8 @@ import dev.switchboard.support.Json;
 
 /**
  * Answers {@code GET /v1/models} (and {@code GET /v1/models/{id}}) from configuration, in OpenAI's list format: the
- * route aliases, then each provider's listed models as {@code provider/model}, only those the caller's key may use.
+ * route aliases, then each provider's listed models as {@code provider/model}, only those the caller's key may use
+ * (its {@code models}, and its {@code providers}: an alias with a target it may reach).
  * The filter of the {@code switchboard-models} route, in the models slot after auth; it ends the chain.
  */
 public class ModelsEndpointFilter implements GatewayFilter, Ordered {
@@ -63,7 +64,12 @@ public class ModelsEndpointFilter implements GatewayFilter, Ordered {
 	static List<Entry> visibleModels(RouteTable routes, GatewayKey key) {
 		List<Entry> entries = new ArrayList<>();
 		for (String alias : new TreeSet<>(routes.aliases().keySet())) {
-			if (key.models().allows(alias)) {
+			// an alias is listed when the key may reach one of its targets' providers (auth cuts the others)
+			if (key.models().allows(alias) && (key.providers() == null || routes.aliases()
+				.get(alias)
+				.targets()
+				.stream()
+				.anyMatch(target -> key.allowsProvider(target.provider().id())))) {
 				entries.add(new Entry(alias, "switchboard"));
 			}
 		}
@@ -71,7 +77,7 @@ public class ModelsEndpointFilter implements GatewayFilter, Ordered {
 			Provider provider = routes.providers().get(providerId);
 			for (String model : provider.models()) {
 				String id = providerId + "/" + model;
-				if (key.models().allows(id)) {
+				if (key.models().allows(id) && key.allowsProvider(providerId)) {
 					entries.add(new Entry(id, providerId));
 				}
 			}

@@ -134,6 +134,10 @@ class KeysIntegrationTests extends GatewayIntegrationTest {
 		assertThat(cut.getResponseHeaders().getFirst("x-switchboard-provider")).isEqualTo("secondary");
 		PRIMARY.verify(0, postRequestedFor(urlEqualTo(CHAT)));
 		assertGatewayError(chatWith(providers.key(), "claude-only"), 403, "provider_not_allowed", "permission_error");
+		String listed = new String(this.client.get().uri("/v1/models").header("Authorization", "Bearer " + providers.key())
+			.exchange().expectBody().returnResult().getResponseBodyContent(), StandardCharsets.UTF_8);
+		assertThat(listed).as("the models it can reach").contains("\"fast\"", "secondary/llama-3.3-70b")
+			.doesNotContain("\"claude-only\"", "primary/gpt-4o-mini");
 		assertGatewayError(chatWith(providers.key(), "primary/gpt-4o"), 403, "provider_not_allowed",
 				"permission_error");
 		EntityExchangeResult<byte[]> proxy = this.client.post()
