@@ -237,6 +237,17 @@ class KeysIntegrationTests extends GatewayIntegrationTest {
 				"{\"grace\":\"soon\"}");
 		assertGatewayError(bad, 400, "invalid_request", "invalid_request_error");
 		assertThat(chatWith(third, "fast").getStatus().value()).as("a refused rotation changes nothing").isEqualTo(200);
+
+		EntityExchangeResult<byte[]> brief = this.admin.call(HttpMethod.POST, "/admin/keys/" + name + "/rotate",
+				"{\"grace\":\"300ms\"}");
+		String fourth = AdminApi.read(brief).get("key").asString();
+		assertThat(chatWith(fourth, "fast").getStatus().value()).isEqualTo(200);
+		long until = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+		int status = 200;
+		while (status == 200 && System.nanoTime() < until) {
+			status = chatWith(third, "fast").getStatus().value();
+		}
+		assertThat(status).as("refused once its grace period is over").isEqualTo(401);
 	}
 
 	@Test
