@@ -120,6 +120,14 @@ class KeyStoreIntegrationTests {
 		assertThat(Duration.ofNanos(refused - revoked)).as("refused on the other replica within a second")
 			.isLessThan(Duration.ofSeconds(1));
 
+		AdminApi.Issued patched = admin.issue("{\"name\":\"patched\"}");
+		untilStatus(deny, patched.key(), 200);
+		admin.call(HttpMethod.PATCH, "/admin/keys/patched", "{\"models\":[\"fast\"]}");
+		long changed = System.nanoTime();
+		long applied = untilStatus(deny, patched.key(), 403);
+		assertThat(Duration.ofNanos(applied - changed)).as("a change in force on the other replica within a second")
+			.isLessThan(Duration.ofSeconds(1));
+
 		AdminApi.Issued before = admin.issue("{\"name\":\"before-outage\"}");
 		untilStatus(deny, before.key(), 200);
 		redis.stop();
