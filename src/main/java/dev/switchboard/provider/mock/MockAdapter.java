@@ -59,7 +59,7 @@ public class MockAdapter implements ProviderAdapter {
 			return switch (call.endpoint()) {
 				case CHAT_COMPLETIONS -> chat(request, call.model());
 				case EMBEDDINGS -> embeddings(request, call.model());
-				case RESPONSES, MESSAGES, COUNT_TOKENS, GENERATE_CONTENT ->
+				case RESPONSES, MESSAGES, COUNT_TOKENS, GENERATE_CONTENT, GEMINI_COUNT_TOKENS ->
 					error(404, "The mock provider does not implement " + call.endpoint().path() + ".");
 			};
 		});
