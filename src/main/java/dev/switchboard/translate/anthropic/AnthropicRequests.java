@@ -56,7 +56,7 @@ final class AnthropicRequests {
 				case "model" -> chat.set("model", value);
 				case "max_tokens" -> chat.set("max_completion_tokens", value);
 				case "stream" -> chat.set("stream", value);
-				case "temperature", "top_p" -> chat.set(name, value);
+				case "temperature", "top_p", "top_k" -> chat.set(name, value);
 				case "stop_sequences" -> {
 					if (value.isArray() && !value.isEmpty()) {
 						chat.set("stop", value);
@@ -65,17 +65,23 @@ final class AnthropicRequests {
 				case "system", "messages" -> {
 					// built below, in order: system first
 				}
-				case "tools" -> chat.set("tools", toolsToChat(value, notes));
+				case "tools" -> {
+					ArrayNode tools = toolsToChat(value, notes);
+					if (!tools.isEmpty()) {
+						chat.set("tools", tools);
+					}
+				}
 				case "tool_choice" -> toolChoiceToChat(value, chat);
 				case "metadata" -> {
 					String user = JsonTrees.string(value, "user_id");
 					if (user != null) {
-						chat.put("user", user);
+						chat.put("user", endUser(user));
 					}
 				}
 				case "thinking" -> {
+					// carried in the hub for the providers that have a thinking setting (Gemini); the others drop it
 					if (!"disabled".equals(JsonTrees.string(value, "type"))) {
-						notes.dropped("thinking");
+						chat.set("thinking", value);
 					}
 				}
 				case "output_config" -> outputConfigToChat(value, chat, notes, "output_config");
@@ -97,8 +103,35 @@ final class AnthropicRequests {
 			messageToChat(input.get(i), i, messages, notes);
 		}
 		chat.set("messages", messages);
+		if (!chat.has("tools")) {
+			// every tool was one only Anthropic runs: no tool choice either
+			chat.remove("tool_choice");
+			chat.remove("parallel_tool_calls");
+		}
 		reorder(chat);
 		return chat;
+	}
+
+	/** Longest end-user id OpenAI accepts in {@code user}. */
+	private static final int MAX_USER_LENGTH = 64;
+
+	/**
+	 * {@code metadata.user_id} as an end-user id: as it is when it fits OpenAI's 64 characters, else (Claude Code
+	 * sends a JSON object of device, account and session ids) its SHA-256, in hex, cut to 32 characters: the same
+	 * caller keeps the same id, and nothing of the original is sent.
+	 */
+	static String endUser(String userId) {
+		if (userId.length() <= MAX_USER_LENGTH) {
+			return userId;
+		}
+		try {
+			byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+				.digest(userId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			return java.util.HexFormat.of().formatHex(digest, 0, 16);
+		}
+		catch (java.security.NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is required of every JVM", ex);
+		}
 	}
 
 	/** Puts {@code model} and {@code messages} first, as clients write them (easier to read in logs and fixtures). */
@@ -125,6 +158,9 @@ final class AnthropicRequests {
 			if (block.has("cache_control")) {
 				notes.dropped("system.cache_control");
 			}
+			if (block.isObject() && JsonTrees.present(block, "citations")) {
+				notes.dropped("system.citations");
+			}
 			String text = JsonTrees.string(block, "text");
 			if (text != null) {
 				parts.add(text);
@@ -136,6 +172,14 @@ final class AnthropicRequests {
 	private static void messageToChat(JsonNode message, int index, ArrayNode out, TranslationNotes notes) {
 		String role = JsonTrees.string(message, "role");
 		JsonNode content = message.get("content");
+		if ("system".equals(role)) {
+			// mid-conversation instructions (Claude Code's mid-conversation-system beta): kept at their place
+			String text = (content == null) ? "" : systemText(content, notes);
+			if (!text.isEmpty()) {
+				out.addObject().put("role", "system").put("content", text);
+			}
+			return;
+		}
 		if (!"user".equals(role) && !"assistant".equals(role)) {
 			throw new UntranslatableRequestException("messages[" + index + "].role",
 					"messages[" + index + "].role must be 'user' or 'assistant'");
@@ -244,8 +288,47 @@ final class AnthropicRequests {
 			part.putObject("image_url").put("url", url);
 			return part;
 		}
+		if ("document".equals(type)) {
+			return documentToChat(block, where);
+		}
 		throw new UntranslatableRequestException(where,
 				"a '" + type + "' content block cannot be sent to this provider");
+	}
+
+	/**
+	 * A document block: a base64 PDF as a chat {@code file} part (a data URL, as OpenAI takes files inline), plain
+	 * text or a content list as text, introduced by its title. A document by URL or by file id would have to be
+	 * fetched from where only Anthropic can: refused.
+	 */
+	private static ObjectNode documentToChat(JsonNode block, String where) {
+		JsonNode source = block.path("source");
+		String sourceType = JsonTrees.string(source, "type");
+		String title = JsonTrees.nonEmpty(block, "title");
+		switch ((sourceType != null) ? sourceType : "") {
+			case "base64" -> {
+				ObjectNode part = JsonTrees.object().put("type", "file");
+				ObjectNode file = part.putObject("file");
+				file.put("filename", (title != null) ? title : "document.pdf");
+				file.put("file_data", "data:" + source.path("media_type").asString("application/pdf") + ";base64,"
+						+ source.path("data").asString(""));
+				return part;
+			}
+			case "text" -> {
+				String text = source.path("data").asString("");
+				return JsonTrees.object().put("type", "text").put("text", (title != null) ? title + "\n\n" + text : text);
+			}
+			case "content" -> {
+				StringBuilder text = new StringBuilder((title != null) ? title : "");
+				for (JsonNode inner : source.path("content")) {
+					if ("text".equals(JsonTrees.string(inner, "type"))) {
+						text.append((text.length() == 0) ? "" : "\n\n").append(inner.path("text").asString(""));
+					}
+				}
+				return JsonTrees.object().put("type", "text").put("text", text.toString());
+			}
+			default -> throw new UntranslatableRequestException(where + ".source",
+					"a document source of type '" + sourceType + "' can only be read by Anthropic; send it as base64 or text");
+		}
 	}
 
 	/** An assistant turn: text joined, tool uses as tool calls, thinking left out (reasoning is not carried). */
@@ -270,7 +353,8 @@ final class AnthropicRequests {
 					function.put("arguments", (input != null && !input.isNull()) ? JsonTrees.text(input) : "{}");
 				}
 				case "thinking", "redacted_thinking" -> {
-					// earlier turns' reasoning is not sent to other providers (see the hub conventions)
+					// earlier turns' reasoning, signed for Anthropic, is not sent to other providers (hub conventions)
+					notes.dropped("messages.content." + type);
 				}
 				default -> throw new UntranslatableRequestException("messages[" + index + "].content[" + j + "]",
 						"an assistant '" + type + "' block cannot be sent to this provider");
@@ -294,8 +378,10 @@ final class AnthropicRequests {
 			JsonNode tool = tools.get(i);
 			String type = JsonTrees.string(tool, "type");
 			if (type != null && !type.equals("custom")) {
-				throw new UntranslatableRequestException("tools[" + i + "]", "tools[" + i + "] is Anthropic's '" + type
-						+ "' tool, which runs on Anthropic's side and cannot be sent to this provider");
+				// a server tool (web search, code execution) or an Anthropic-defined one (bash, text editor) has no
+				// schema another provider could use: the model answers without it
+				notes.dropped("tools." + type);
+				continue;
 			}
 			if (tool.has("cache_control")) {
 				notes.dropped("tools.cache_control");
