@@ -45,7 +45,7 @@ public class AiRequestBodyFilter implements WebFilter, Ordered {
 
 	static {
 		for (Endpoint endpoint : Endpoint.values()) {
-			if (endpoint != Endpoint.GENERATE_CONTENT) {
+			if (endpoint.format() != dev.switchboard.provider.WireFormat.GEMINI) {
 				ENDPOINTS.put(endpoint.path(), endpoint);
 			}
 		}
@@ -59,13 +59,29 @@ public class AiRequestBodyFilter implements WebFilter, Ordered {
 
 	/** The AI endpoint a {@code POST} to {@code path} calls, or {@code null}. */
 	public static @Nullable Endpoint endpoint(HttpMethod method, String path) {
-		return HttpMethod.POST.equals(method) ? ENDPOINTS.get(path) : null;
+		if (!HttpMethod.POST.equals(method)) {
+			return null;
+		}
+		Endpoint endpoint = ENDPOINTS.get(path);
+		if (endpoint == null && path.startsWith(GeminiPath.PREFIX)) {
+			GeminiPath gemini = GeminiPath.of(path);
+			return (gemini != null) ? gemini.endpoint() : null;
+		}
+		return endpoint;
 	}
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		ServerHttpRequest request = exchange.getRequest();
-		Endpoint endpoint = endpoint(request.getMethod(), request.getPath().value());
+		if (!HttpMethod.POST.equals(request.getMethod())) {
+			return chain.filter(exchange);
+		}
+		String path = request.getPath().value();
+		Endpoint endpoint = ENDPOINTS.get(path);
+		GeminiPath gemini = (endpoint == null && path.startsWith(GeminiPath.PREFIX)) ? GeminiPath.of(path) : null;
+		if (gemini != null) {
+			endpoint = gemini.endpoint();
+		}
 		if (endpoint == null) {
 			return chain.filter(exchange);
 		}
@@ -83,9 +99,15 @@ public class AiRequestBodyFilter implements WebFilter, Ordered {
 			// refused before reading: a client waiting for 100 Continue sends nothing
 			return failed(exchange, chain, BodyAccumulator.tooLarge(limit));
 		}
+		if (gemini != null && gemini.stream() && !"sse".equals(request.getQueryParams().getFirst("alt"))) {
+			return failed(exchange, chain, new GatewayException(ErrorCode.UNSUPPORTED_PARAMETER,
+					"streamGenerateContent is served as server-sent events only: add ?alt=sse to the URL."));
+		}
+		String pathModel = (gemini != null) ? gemini.model() : null;
+		boolean pathStream = gemini != null && gemini.stream();
 		return request.getBody()
 			.collect(() -> new BodyAccumulator(limit, declared), BodyAccumulator::add)
-			.<Object>map(accumulator -> JsonRequestParser.parse(accumulator.toBytes()))
+			.<Object>map(accumulator -> JsonRequestParser.parse(accumulator.toBytes(), pathModel, pathStream))
 			// only the reading and parsing fail softly: an error from the rest of the chain is not caught here
 			.onErrorResume(GatewayException.class, Mono::just)
 			.flatMap(result -> {
