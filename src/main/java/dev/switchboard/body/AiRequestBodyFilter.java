@@ -63,7 +63,7 @@ public class AiRequestBodyFilter implements WebFilter, Ordered {
 			return null;
 		}
 		Endpoint endpoint = ENDPOINTS.get(path);
-		if (endpoint == null && path.startsWith(GeminiPath.PREFIX)) {
+		if (endpoint == null && GeminiPath.candidate(path)) {
 			GeminiPath gemini = GeminiPath.of(path);
 			return (gemini != null) ? gemini.endpoint() : null;
 		}
@@ -78,7 +78,7 @@ public class AiRequestBodyFilter implements WebFilter, Ordered {
 		}
 		String path = request.getPath().value();
 		Endpoint endpoint = ENDPOINTS.get(path);
-		GeminiPath gemini = (endpoint == null && path.startsWith(GeminiPath.PREFIX)) ? GeminiPath.of(path) : null;
+		GeminiPath gemini = (endpoint == null && GeminiPath.candidate(path)) ? GeminiPath.of(path) : null;
 		if (gemini != null) {
 			endpoint = gemini.endpoint();
 		}

@@ -77,9 +77,10 @@ public class GatewayErrorHandler implements WebExceptionHandler, Ordered {
 		return path.equals("/v1/messages") || path.startsWith("/v1/messages/");
 	}
 
-	/** Google's Gemini API, whose clients get Google's error shape. */
+	/** Google's Gemini API ({@code /v1beta/...}, {@code /v1/models/{model}:{method}}), whose clients get Google's error shape. */
 	private static boolean isGeminiPath(ServerHttpRequest request) {
-		return request.getPath().value().startsWith(GEMINI_PREFIX);
+		String path = request.getPath().value();
+		return path.startsWith(GEMINI_PREFIX) || (path.startsWith("/v1/models/") && path.indexOf(':') > 0);
 	}
 
 	private static final String GEMINI_PREFIX = "/v1beta/";
