@@ -76,7 +76,9 @@ public final class TranslatingAdapter implements ProviderAdapter {
 	@Override
 	public Mono<UpstreamResponse> exchange(UpstreamCall call) {
 		WireFormat inbound = call.endpoint().format();
-		if (inbound == this.format && this.served.contains(call.endpoint())) {
+		if (inbound == this.format
+				&& (this.served.contains(call.endpoint()) || WireCodecs.client(call.endpoint()) == null)) {
+			// the provider's own endpoint, or one no codec translates: the provider answers (or refuses) it itself
 			return this.delegate.exchange(call);
 		}
 		return Mono.defer(() -> {
