@@ -107,8 +107,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
 		ResponsesAnswers.finish(response, this.finishReason, this.usage);
 		String type = "incomplete".equals(response.path("status").asString("")) ? "response.incomplete"
 				: "response.completed";
-		event(out, type).set("response", response);
-		write(out);
+		emit(out, event(type).set("response", response));
 	}
 
 	private void start(ObjectNode chunk, StringBuilder out) {
@@ -116,10 +115,8 @@ final class ResponsesStreamEncoder implements StreamEncoder {
 		ObjectNode response = ResponsesAnswers.response(this.base, chunk.path("created").asLong(this.createdFallback),
 				chunk.path("model").asString(this.settings.path("model").asString("")), this.settings);
 		this.response = response;
-		event(out, "response.created").set("response", response.deepCopy());
-		write(out);
-		event(out, "response.in_progress").set("response", response.deepCopy());
-		write(out);
+		emit(out, event("response.created").set("response", response.deepCopy()));
+		emit(out, event("response.in_progress").set("response", response.deepCopy()));
 	}
 
 	private void reasoningDelta(String delta, StringBuilder out) {
@@ -127,15 +124,13 @@ final class ResponsesStreamEncoder implements StreamEncoder {
 			closeMessage(out);
 			this.reasoningIndex = this.nextOutputIndex++;
 			ObjectNode item = ResponsesAnswers.reasoningItem(id(), "");
-			event(out, "response.output_item.added").put("output_index", this.reasoningIndex).set("item", item);
-			write(out);
-			ObjectNode added = event(out, "response.reasoning_summary_part.added");
+			emit(out, event("response.output_item.added").put("output_index", this.reasoningIndex).set("item", item));
+			ObjectNode added = event("response.reasoning_summary_part.added");
 			summaryPlace(added).putObject("part").put("type", "summary_text").put("text", "");
-			write(out);
+			emit(out, added);
 		}
 		this.reasoning.append(delta);
-		summaryPlace(event(out, "response.reasoning_summary_text.delta")).put("delta", delta);
-		write(out);
+		emit(out, summaryPlace(event("response.reasoning_summary_text.delta")).put("delta", delta));
 	}
 
 	private void closeReasoning(StringBuilder out) {
@@ -143,15 +138,12 @@ final class ResponsesStreamEncoder implements StreamEncoder {
 			return;
 		}
 		String summary = this.reasoning.toString();
-		summaryPlace(event(out, "response.reasoning_summary_text.done")).put("text", summary);
-		write(out);
-		summaryPlace(event(out, "response.reasoning_summary_part.done")).putObject("part")
-			.put("type", "summary_text")
-			.put("text", summary);
-		write(out);
+		emit(out, summaryPlace(event("response.reasoning_summary_text.done")).put("text", summary));
+		ObjectNode partDone = summaryPlace(event("response.reasoning_summary_part.done"));
+		partDone.putObject("part").put("type", "summary_text").put("text", summary);
+		emit(out, partDone);
 		ObjectNode item = ResponsesAnswers.reasoningItem(id(), summary);
-		event(out, "response.output_item.done").put("output_index", this.reasoningIndex).set("item", item);
-		write(out);
+		emit(out, event("response.output_item.done").put("output_index", this.reasoningIndex).set("item", item));
 		this.items.put(this.reasoningIndex, item);
 		this.reasoningIndex = -1;
 		this.reasoning.setLength(0);
@@ -167,15 +159,13 @@ final class ResponsesStreamEncoder implements StreamEncoder {
 			this.messageIndex = this.nextOutputIndex++;
 			ObjectNode item = ResponsesAnswers.messageItem(id(), "in_progress");
 			item.putArray("content");
-			event(out, "response.output_item.added").put("output_index", this.messageIndex).set("item", item);
-			write(out);
-			textPlace(event(out, "response.content_part.added")).set("part", ResponsesAnswers.textPart(""));
-			write(out);
+			emit(out, event("response.output_item.added").put("output_index", this.messageIndex).set("item", item));
+			emit(out, textPlace(event("response.content_part.added")).set("part", ResponsesAnswers.textPart("")));
 		}
 		this.text.append(delta);
-		ObjectNode event = textPlace(event(out, "response.output_text.delta")).put("delta", delta);
+		ObjectNode event = textPlace(event("response.output_text.delta")).put("delta", delta);
 		event.putArray("logprobs");
-		write(out);
+		emit(out, event);
 	}
 
 	private void closeMessage(StringBuilder out) {
@@ -183,15 +173,13 @@ final class ResponsesStreamEncoder implements StreamEncoder {
 			return;
 		}
 		String whole = this.text.toString();
-		ObjectNode done = textPlace(event(out, "response.output_text.done")).put("text", whole);
+		ObjectNode done = textPlace(event("response.output_text.done")).put("text", whole);
 		done.putArray("logprobs");
-		write(out);
-		textPlace(event(out, "response.content_part.done")).set("part", ResponsesAnswers.textPart(whole));
-		write(out);
+		emit(out, done);
+		emit(out, textPlace(event("response.content_part.done")).set("part", ResponsesAnswers.textPart(whole)));
 		ObjectNode item = ResponsesAnswers.messageItem(id(), "completed");
 		item.putArray("content").add(ResponsesAnswers.textPart(whole));
-		event(out, "response.output_item.done").put("output_index", this.messageIndex).set("item", item);
-		write(out);
+		emit(out, event("response.output_item.done").put("output_index", this.messageIndex).set("item", item));
 		this.items.put(this.messageIndex, item);
 		this.messageIndex = -1;
 		this.text.setLength(0);
@@ -215,17 +203,15 @@ final class ResponsesStreamEncoder implements StreamEncoder {
 					this.tools);
 			call.itemId = item.path("id").asString("");
 			call.custom = "custom_tool_call".equals(item.path("type").asString(""));
-			event(out, "response.output_item.added").put("output_index", call.outputIndex).set("item", item);
-			write(out);
+			emit(out, event("response.output_item.added").put("output_index", call.outputIndex).set("item", item));
 		}
 		String arguments = delta.path("function").path("arguments").asString("");
 		if (!arguments.isEmpty()) {
 			call.arguments.append(arguments);
 			if (!call.custom) {
-				event(out, "response.function_call_arguments.delta").put("item_id", call.itemId)
+				emit(out, event("response.function_call_arguments.delta").put("item_id", call.itemId)
 					.put("output_index", call.outputIndex)
-					.put("delta", arguments);
-				write(out);
+					.put("delta", arguments));
 			}
 		}
 	}
@@ -235,26 +221,22 @@ final class ResponsesStreamEncoder implements StreamEncoder {
 			String arguments = call.arguments.toString();
 			if (call.custom) {
 				String input = ResponsesAnswers.customInput(arguments);
-				event(out, "response.custom_tool_call_input.delta").put("item_id", call.itemId)
+				emit(out, event("response.custom_tool_call_input.delta").put("item_id", call.itemId)
 					.put("output_index", call.outputIndex)
-					.put("delta", input);
-				write(out);
-				event(out, "response.custom_tool_call_input.done").put("item_id", call.itemId)
+					.put("delta", input));
+				emit(out, event("response.custom_tool_call_input.done").put("item_id", call.itemId)
 					.put("output_index", call.outputIndex)
-					.put("input", input);
-				write(out);
+					.put("input", input));
 			}
 			else {
-				event(out, "response.function_call_arguments.done").put("item_id", call.itemId)
+				emit(out, event("response.function_call_arguments.done").put("item_id", call.itemId)
 					.put("output_index", call.outputIndex)
 					.put("name", this.tools.tool(call.name).name())
-					.put("arguments", arguments);
-				write(out);
+					.put("arguments", arguments));
 			}
 			ObjectNode item = ResponsesAnswers.callItem(this.base, call.number, call.callId, call.name, arguments,
 					"completed", this.tools);
-			event(out, "response.output_item.done").put("output_index", call.outputIndex).set("item", item);
-			write(out);
+			emit(out, event("response.output_item.done").put("output_index", call.outputIndex).set("item", item));
 			this.items.put(call.outputIndex, item);
 		}
 		this.calls.clear();
@@ -272,22 +254,14 @@ final class ResponsesStreamEncoder implements StreamEncoder {
 		return (index <= 0) ? this.base : this.base + "_" + index;
 	}
 
-	/** The event being built; {@link #write} appends it. */
-	private @Nullable ObjectNode pending;
-
-	private @Nullable String pendingType;
-
-	private ObjectNode event(StringBuilder out, String type) {
-		ObjectNode event = JsonTrees.object().put("type", type).put("sequence_number", this.sequence++);
-		this.pending = event;
-		this.pendingType = type;
-		return event;
+	/** A new event of {@code type}, numbered: events are numbered as they are made, and written in that order. */
+	private ObjectNode event(String type) {
+		return JsonTrees.object().put("type", type).put("sequence_number", this.sequence++);
 	}
 
-	private void write(StringBuilder out) {
-		out.append("event: ").append(this.pendingType).append("\ndata: ").append(JsonTrees.text(this.pending))
+	private static void emit(StringBuilder out, JsonNode event) {
+		out.append("event: ").append(event.path("type").asString()).append("\ndata: ").append(JsonTrees.text(event))
 			.append("\n\n");
-		this.pending = null;
 	}
 
 	private static final class Call {
