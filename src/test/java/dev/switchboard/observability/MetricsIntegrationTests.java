@@ -1,6 +1,5 @@
 package dev.switchboard.observability;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
-import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
 import dev.switchboard.testsupport.GatewayIntegrationTest;
 import dev.switchboard.testsupport.OpenAiFixtures;

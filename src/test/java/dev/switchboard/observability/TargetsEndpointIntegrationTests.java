@@ -1,6 +1,5 @@
 package dev.switchboard.observability;
 
-import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

@@ -23,7 +23,6 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
-import dev.switchboard.testsupport.AnthropicFixtures;
 import dev.switchboard.testsupport.GatewayIntegrationTest;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
