@@ -3,7 +3,6 @@ package dev.switchboard.body;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
@@ -55,19 +54,6 @@ public class AiRequestBodyFilter implements WebFilter, Ordered {
 
 	public AiRequestBodyFilter(RuntimeConfigHolder configs) {
 		this.configs = configs;
-	}
-
-	/** The AI endpoint a {@code POST} to {@code path} calls, or {@code null}. */
-	public static @Nullable Endpoint endpoint(HttpMethod method, String path) {
-		if (!HttpMethod.POST.equals(method)) {
-			return null;
-		}
-		Endpoint endpoint = ENDPOINTS.get(path);
-		if (endpoint == null && GeminiPath.candidate(path)) {
-			GeminiPath gemini = GeminiPath.of(path);
-			return (gemini != null) ? gemini.endpoint() : null;
-		}
-		return endpoint;
 	}
 
 	@Override

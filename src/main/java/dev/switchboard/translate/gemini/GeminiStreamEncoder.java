@@ -19,7 +19,8 @@ import dev.switchboard.translate.StreamEncoder;
  */
 final class GeminiStreamEncoder implements StreamEncoder {
 
-	private final Map<Integer, String[]> calls = new LinkedHashMap<>();
+	/** The tool calls so far, by their hub index: Gemini sends each whole, so they wait for the last chunk. */
+	private final Map<Integer, HeldCall> calls = new LinkedHashMap<>();
 
 	private String model = "";
 
@@ -51,15 +52,15 @@ final class GeminiStreamEncoder implements StreamEncoder {
 				write(out, GeminiClientAnswers.chunk(parts, null, null, this.model, this.id));
 			}
 			for (JsonNode call : delta.path("tool_calls")) {
-				String[] held = this.calls.computeIfAbsent(call.path("index").asInt(0), index -> new String[] { "", "", "" });
+				HeldCall held = this.calls.computeIfAbsent(call.path("index").asInt(0), index -> new HeldCall());
 				JsonNode function = call.path("function");
 				if (JsonTrees.nonEmpty(call, "id") != null) {
-					held[0] = call.path("id").asString("");
+					held.id = call.path("id").asString("");
 				}
 				if (JsonTrees.nonEmpty(function, "name") != null) {
-					held[1] = function.path("name").asString("");
+					held.name = function.path("name").asString("");
 				}
-				held[2] += function.path("arguments").asString("");
+				held.arguments.append(function.path("arguments").asString(""));
 			}
 			String finish = JsonTrees.nonEmpty(choice, "finish_reason");
 			if (finish != null) {
@@ -83,7 +84,8 @@ final class GeminiStreamEncoder implements StreamEncoder {
 		}
 		this.finished = true;
 		ArrayNode parts = JsonTrees.array();
-		this.calls.values().forEach(call -> parts.add(GeminiClientAnswers.functionCall(call[0], call[1], call[2])));
+		this.calls.values()
+			.forEach(call -> parts.add(GeminiClientAnswers.functionCall(call.id, call.name, call.arguments.toString())));
 		if (parts.isEmpty()) {
 			parts.addObject().put("text", "");
 		}
@@ -93,6 +95,16 @@ final class GeminiStreamEncoder implements StreamEncoder {
 
 	private static void write(StringBuilder out, ObjectNode chunk) {
 		out.append("data: ").append(JsonTrees.text(chunk)).append("\r\n\r\n");
+	}
+
+	private static final class HeldCall {
+
+		String id = "";
+
+		String name = "";
+
+		final StringBuilder arguments = new StringBuilder();
+
 	}
 
 }
