@@ -23,6 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
+import dev.switchboard.testsupport.AnthropicFixtures;
 import dev.switchboard.testsupport.GatewayIntegrationTest;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -78,6 +79,40 @@ class ResponsesEndpointIntegrationTests extends GatewayIntegrationTest {
 		Response streamed = accumulator.response();
 		assertThat(outputText(streamed)).as("the stream carries the JSON answer's text").isEqualTo(text);
 		assertThat(streamed.usage()).isPresent();
+	}
+
+	@Test
+	void anAnthropicStreamWithThinkingReachesTheSdkAsAReasoningSummaryThenText() {
+		String thinking = "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
+				+ "\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}}\n\n"
+				+ "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+				+ "\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"Paris is the capital.\"}}\n\n"
+				+ "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+				+ "\"delta\":{\"type\":\"signature_delta\",\"signature\":\"EqQB\"}}\n\n"
+				+ AnthropicFixtures.blockStop(0);
+		CLAUDE.stubFor(post("/v1/messages").willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "text/event-stream")
+			.withBody(AnthropicFixtures.messageStart("claude-sonnet-4") + thinking
+					+ AnthropicFixtures.event("content_block_start", "{\"type\":\"content_block_start\",\"index\":1,"
+							+ "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}")
+					+ AnthropicFixtures.textDelta(1, "Paris.") + AnthropicFixtures.blockStop(1)
+					+ AnthropicFixtures.messageDelta("end_turn", 7) + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n")
+			.withChunkedDribbleDelay(8, 30)));
+
+		ResponseAccumulator accumulator = ResponseAccumulator.create();
+		try (StreamResponse<ResponseStreamEvent> stream = this.openAi.responses()
+			.createStreaming(ResponseCreateParams.builder()
+				.model("claude-only")
+				.input("Capital of France?")
+				.reasoning(com.openai.models.Reasoning.builder().effort(com.openai.models.ReasoningEffort.HIGH).build())
+				.build())) {
+			stream.stream().forEach(accumulator::accumulate);
+		}
+
+		Response response = accumulator.response();
+		assertThat(response.output().get(0).isReasoning()).as("the reasoning item comes first").isTrue();
+		assertThat(response.output().get(0).asReasoning().summary().get(0).text()).isEqualTo("Paris is the capital.");
+		assertThat(outputText(response)).isEqualTo("Paris.");
 	}
 
 	@Test
