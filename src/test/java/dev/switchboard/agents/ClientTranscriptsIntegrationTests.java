@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The requests Claude Code, Codex CLI and Gemini CLI really send (captured, {@code src/test/resources/clients/}),
- * replayed with their headers and bodies through every provider type: the mock, an OpenAI provider, an Azure
+ * both a first turn and the turn that sends a tool's result back, replayed with their headers and bodies through every
+ * provider type: the mock, an OpenAI provider, an Azure
  * OpenAI provider, an Anthropic provider and a Gemini provider (WireMock, each answering a stream in its own
  * format). Each client must get a whole stream in its own format carrying the provider's answer; a provider of the
  * client's own format must get the client's bytes.
@@ -44,9 +45,17 @@ class ClientTranscriptsIntegrationTests extends GatewayIntegrationTest {
 
 	static final ClientTranscript GEMINI_CLI = ClientTranscript.load("gemini-cli-0.61.0.json");
 
+	/** The second turns: each agent sends its tool's result after the model called a tool. */
+	static final List<ClientTranscript> TOOL_RESULTS = List.of(
+			ClientTranscript.load("claude-code-2.1.197-tool-result.json"),
+			ClientTranscript.load("codex-cli-0.171.0-tool-result.json"),
+			ClientTranscript.load("gemini-cli-0.61.0-tool-result.json"));
+
 	static Stream<Arguments> everyClientOnEveryProviderType() {
 		List<Arguments> cases = new ArrayList<>();
-		for (ClientTranscript transcript : List.of(CLAUDE_CODE, CODEX, GEMINI_CLI)) {
+		List<ClientTranscript> transcripts = new ArrayList<>(List.of(CLAUDE_CODE, CODEX, GEMINI_CLI));
+		transcripts.addAll(TOOL_RESULTS);
+		for (ClientTranscript transcript : transcripts) {
 			for (Type upstream : Type.values()) {
 				cases.add(Arguments.of(transcript, upstream));
 			}
@@ -76,6 +85,14 @@ class ClientTranscriptsIntegrationTests extends GatewayIntegrationTest {
 				.as("a passthrough drops nothing").isNull();
 			WireMockServer server = AgentUpstreams.server(upstream);
 			server.verify(postRequestedFor(anyUrl()).withRequestBody(equalTo(upstreamBody(transcript, upstream))));
+		}
+		else if (TOOL_RESULTS.contains(transcript) && upstream != Type.MOCK) {
+			String sent = AgentUpstreams.server(upstream).getAllServeEvents().get(0).getRequest().getBodyAsString();
+			assertThat(sent).as("the tool's result reaches the provider in its own shape").contains(switch (upstream) {
+				case ANTHROPIC -> "\"tool_result\"";
+				case GEMINI -> "\"functionResponse\"";
+				default -> "\"role\":\"tool\"";
+			});
 		}
 	}
 
@@ -128,9 +145,11 @@ class ClientTranscriptsIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	private static boolean sameFormat(ClientTranscript transcript, Type upstream) {
-		return (transcript == CLAUDE_CODE && upstream == Type.ANTHROPIC)
-				|| (transcript == CODEX && (upstream == Type.OPENAI || upstream == Type.AZURE))
-				|| (transcript == GEMINI_CLI && upstream == Type.GEMINI);
+		return switch (transcript.client()) {
+			case "Claude Code" -> upstream == Type.ANTHROPIC;
+			case "Codex CLI" -> upstream == Type.OPENAI || upstream == Type.AZURE;
+			default -> upstream == Type.GEMINI;
+		};
 	}
 
 	/** The client's body with only the model replaced by the target's. */
@@ -150,12 +169,12 @@ class ClientTranscriptsIntegrationTests extends GatewayIntegrationTest {
 		assertThat(events).as(text(result)).isNotEmpty();
 		StringBuilder text = new StringBuilder();
 		JsonNode last = events.get(events.size() - 1);
-		if (transcript == CLAUDE_CODE) {
+		if (transcript.client().equals(CLAUDE_CODE.client())) {
 			assertThat(last.path("type").asString()).isEqualTo("message_stop");
 			events.stream().filter(event -> event.path("delta").path("type").asString("").equals("text_delta"))
 				.forEach(event -> text.append(event.path("delta").path("text").asString()));
 		}
-		else if (transcript == CODEX) {
+		else if (transcript.client().equals(CODEX.client())) {
 			assertThat(last.path("type").asString()).isEqualTo("response.completed");
 			events.stream().filter(event -> event.path("type").asString().equals("response.output_text.delta"))
 				.forEach(event -> text.append(event.path("delta").asString()));

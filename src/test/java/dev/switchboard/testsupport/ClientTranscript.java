@@ -15,13 +15,14 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code src/test/resources/clients/} with the client's version: its path, its headers (the key replaced by
  * {@code <gateway-key>}) and its body, exactly as the client sent them.
  *
+ * @param name the transcript's file name
  * @param client the client's name
  * @param version the client's version
  * @param path the path and query it called, for the model {@code demo}
  * @param headers its headers, in order
  * @param body its body
  */
-public record ClientTranscript(String client, String version, String path, Map<String, String> headers, ObjectNode body) {
+public record ClientTranscript(String name, String client, String version, String path, Map<String, String> headers, ObjectNode body) {
 
 	/** Where the key was in the captured headers. */
 	public static final String KEY_PLACEHOLDER = "<gateway-key>";
@@ -36,7 +37,7 @@ public record ClientTranscript(String client, String version, String path, Map<S
 			JsonNode root = MAPPER.readTree(in);
 			Map<String, String> headers = new LinkedHashMap<>();
 			root.path("headers").properties().forEach(entry -> headers.put(entry.getKey(), entry.getValue().asString()));
-			return new ClientTranscript(root.path("client").asString(), root.path("version").asString(),
+			return new ClientTranscript(resource, root.path("client").asString(), root.path("version").asString(),
 					root.path("path").asString(), headers, (ObjectNode) root.path("body"));
 		}
 		catch (IOException ex) {
@@ -60,7 +61,7 @@ public record ClientTranscript(String client, String version, String path, Map<S
 
 	@Override
 	public String toString() {
-		return this.client + " " + this.version;
+		return this.name;
 	}
 
 }
