@@ -21,7 +21,8 @@ import dev.switchboard.support.RouteKind;
 
 /**
  * Authenticates the caller of an AI or passthrough route by gateway key ({@code Authorization: Bearer K},
- * {@code x-api-key: K}, {@code x-goog-api-key: K}, or on the Gemini endpoints {@code ?key=K}) against the configuration snapshot the request is pinned to, so a reload in the middle of a
+ * {@code x-api-key: K}, {@code x-goog-api-key: K}, or on the Gemini endpoints {@code ?key=K}) against the
+ * configuration snapshot the request is pinned to, so a reload in the middle of a
  * request never mixes old keys with new routes. A plain SCG route is not its business: it passes untouched.
  */
 public class AuthFilter implements GlobalFilter, Ordered {

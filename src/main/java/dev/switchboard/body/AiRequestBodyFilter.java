@@ -16,6 +16,7 @@ import org.springframework.web.server.WebFilterChain;
 import dev.switchboard.config.RuntimeConfig;
 import dev.switchboard.config.RuntimeConfigHolder;
 import dev.switchboard.provider.Endpoint;
+import dev.switchboard.provider.WireFormat;
 import dev.switchboard.support.ErrorCode;
 import dev.switchboard.support.GatewayAttributes;
 import dev.switchboard.support.GatewayException;
@@ -44,7 +45,8 @@ public class AiRequestBodyFilter implements WebFilter, Ordered {
 
 	static {
 		for (Endpoint endpoint : Endpoint.values()) {
-			if (endpoint.format() != dev.switchboard.provider.WireFormat.GEMINI) {
+			// Gemini's endpoints carry the model in the path: GeminiPath reads them
+			if (endpoint.format() != WireFormat.GEMINI) {
 				ENDPOINTS.put(endpoint.path(), endpoint);
 			}
 		}

@@ -77,7 +77,10 @@ public class GatewayErrorHandler implements WebExceptionHandler, Ordered {
 		return path.equals("/v1/messages") || path.startsWith("/v1/messages/");
 	}
 
-	/** Google's Gemini API ({@code /v1beta/...}, {@code /v1/models/{model}:{method}}), whose clients get Google's error shape. */
+	/**
+	 * Google's Gemini API ({@code /v1beta/...}, {@code /v1/models/{model}:{method}}), whose clients get Google's error
+	 * shape.
+	 */
 	private static boolean isGeminiPath(ServerHttpRequest request) {
 		String path = request.getPath().value();
 		return path.startsWith(GEMINI_PREFIX) || (path.startsWith("/v1/models/") && path.indexOf(':') > 0);

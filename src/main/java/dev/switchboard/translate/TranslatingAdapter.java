@@ -2,8 +2,8 @@ package dev.switchboard.translate;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -27,8 +27,8 @@ import dev.switchboard.provider.WireFormat;
  * not the provider's, translates the request through the hub on the way out and the answer (JSON, stream or error)
  * on the way back, so the client always gets its own format.
  * <p>
- * When the formats match, the call goes to the provider's adapter as it is: no parsing, no re-serialisation, the
- * passthrough path costs one comparison. A request the provider's format cannot express is answered here, without an
+ * When the provider serves the client's endpoint in the client's format, the call goes to the provider's adapter as
+ * it is: no parsing, no re-serialisation, the passthrough path costs a comparison and an enum-set lookup. A request the provider's format cannot express is answered here, without an
  * upstream request, with a 400 in the client's format; a token count for a provider of another format is answered
  * with a local {@link TokenEstimate}.
  * <p>
