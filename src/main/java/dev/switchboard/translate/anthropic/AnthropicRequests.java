@@ -30,7 +30,7 @@ final class AnthropicRequests {
 
 	/** Chat parameters that Anthropic has no equivalent for and that only tune sampling or bookkeeping. */
 	private static final Set<String> DROPPED_FROM_CHAT = Set.of("seed", "frequency_penalty", "presence_penalty",
-			"logit_bias", "store", "metadata", "service_tier", "reasoning_effort", "prediction", "verbosity",
+			"logit_bias", "store", "metadata", "service_tier", "prediction", "verbosity",
 			"prompt_cache_key", "prompt_cache_retention", "safety_identifier");
 
 	/** Chat parameters that would change the answer's shape or content and cannot be expressed. */
@@ -466,6 +466,7 @@ final class AnthropicRequests {
 			request.put("max_tokens", DEFAULT_MAX_TOKENS);
 		}
 		boolean parallelOff = false;
+		String effort = null;
 		for (Map.Entry<String, JsonNode> field : chat.properties()) {
 			String name = field.getKey();
 			JsonNode value = field.getValue();
@@ -489,6 +490,7 @@ final class AnthropicRequests {
 				case "tools" -> request.set("tools", toolsFromChat(value, notes));
 				case "tool_choice" -> request.set("tool_choice", toolChoiceFromChat(value));
 				case "parallel_tool_calls" -> parallelOff = !value.asBoolean(true);
+				case "reasoning_effort" -> effort = value.asString("");
 				case "user" -> request.putObject("metadata").put("user_id", value.asString(""));
 				case "response_format" -> responseFormatFromChat(value, request);
 				case "n" -> {
@@ -515,6 +517,10 @@ final class AnthropicRequests {
 				}
 			}
 		}
+		if (effort != null) {
+			thinkingFromEffort(effort, request, !JsonTrees.present(chat, "max_completion_tokens")
+					&& !JsonTrees.present(chat, "max_tokens"), notes);
+		}
 		if (parallelOff && request.has("tools")) {
 			ObjectNode choice = (request.get("tool_choice") instanceof ObjectNode existing) ? existing
 					: request.putObject("tool_choice").put("type", "auto");
@@ -523,6 +529,49 @@ final class AnthropicRequests {
 			}
 		}
 		return request;
+	}
+
+	/** Thinking budgets for {@code reasoning_effort}: the scale the Gemini translation uses too. */
+	private static final Map<String, Integer> THINKING_BUDGETS = Map.of("minimal", 1024, "low", 1024, "medium", 8192,
+			"high", 24576, "xhigh", 32000);
+
+	/** Anthropic's smallest thinking budget, and what is kept for the answer itself. */
+	private static final int MIN_BUDGET = 1024;
+
+	/**
+	 * {@code reasoning_effort} (a Responses client's {@code reasoning.effort}, or a chat client's) as extended
+	 * thinking with a budget, where Anthropic takes thinking with the rest of the request: not beside a temperature
+	 * other than 1, {@code top_k}, a {@code top_p} under 0.95 or a forced tool choice, and not when the output limit
+	 * leaves no room for an answer after the budget. An output limit the gateway chose (the client set none) grows by
+	 * the budget. An explicit {@code thinking} wins; {@code none} asks for none.
+	 */
+	private static void thinkingFromEffort(String effort, ObjectNode request, boolean defaultLimit,
+			TranslationNotes notes) {
+		if (request.has("thinking") || "none".equals(effort)) {
+			return;
+		}
+		Integer budget = THINKING_BUDGETS.get(effort);
+		JsonNode temperature = request.get("temperature");
+		String choice = JsonTrees.string(request.path("tool_choice"), "type");
+		boolean compatible = budget != null && (temperature == null || temperature.asDouble() == 1.0)
+				&& !request.has("top_k") && request.path("top_p").asDouble(1.0) >= 0.95
+				&& !"any".equals(choice) && !"tool".equals(choice);
+		if (!compatible) {
+			notes.dropped("reasoning_effort");
+			return;
+		}
+		int limit = request.path("max_tokens").asInt(DEFAULT_MAX_TOKENS);
+		if (defaultLimit) {
+			request.put("max_tokens", limit + budget);
+		}
+		else if (limit - MIN_BUDGET < budget) {
+			budget = limit - MIN_BUDGET;
+			if (budget < MIN_BUDGET) {
+				notes.dropped("reasoning_effort");
+				return;
+			}
+		}
+		request.putObject("thinking").put("type", "enabled").put("budget_tokens", budget);
 	}
 
 	private static void messageFromChat(JsonNode message, int index, List<String> system, ArrayNode out) {
