@@ -113,6 +113,9 @@ class ResponsesEndpointIntegrationTests extends GatewayIntegrationTest {
 		assertThat(response.output().get(0).isReasoning()).as("the reasoning item comes first").isTrue();
 		assertThat(response.output().get(0).asReasoning().summary().get(0).text()).isEqualTo("Paris is the capital.");
 		assertThat(outputText(response)).isEqualTo("Paris.");
+		CLAUDE.verify(postRequestedFor(urlEqualTo("/v1/messages"))
+			.withRequestBody(matchingJsonPath("$.thinking.budget_tokens", equalTo("24576")))
+			.withRequestBody(matchingJsonPath("$.max_tokens", equalTo(Integer.toString(4096 + 24576)))));
 	}
 
 	@Test
