@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * route to every provider type (the mock, and WireMock providers of the openai, azure-openai, anthropic and gemini
  * types): the agent must print the model's answer. The agents come from {@code src/test/agents} (pinned in its
  * {@code package-lock.json}, installed by {@code .ci/run} with {@code npm ci}); without them the tests are skipped,
- * except in CI, where they must be there. Each agent runs with a fresh home directory, a gateway key as its API key,
+ * except in CI ({@code CI=true}, or {@code SWITCHBOARD_AGENTS_REQUIRED=1}, which {@code .ci/run} sets), where they
+ * must be there. Each agent runs with a fresh home directory, a gateway key as its API key,
  * and its telemetry, update checks and other traffic off, so it talks to nothing but the gateway.
  */
 class CodingAgentsEndToEndIntegrationTests extends GatewayIntegrationTest {
@@ -103,7 +104,7 @@ class CodingAgentsEndToEndIntegrationTests extends GatewayIntegrationTest {
 	/** Runs {@code agent} once per provider type, a few at a time, and checks each printed its model's answer. */
 	private void everyProviderType(String agent, BiFunction<Type, Path, Run> runFor) throws Exception {
 		Path binary = AGENTS.resolve(agent);
-		boolean ci = "true".equals(System.getenv("CI"));
+		boolean ci = "true".equals(System.getenv("CI")) || "1".equals(System.getenv("SWITCHBOARD_AGENTS_REQUIRED"));
 		assumeTrue(ci || Files.isExecutable(binary),
 				"the agents are not installed: run 'npm ci' in src/test/agents to run the end-to-end tests");
 		assertThat(binary).as("CI installs the agents (.ci/run)").isExecutable();
