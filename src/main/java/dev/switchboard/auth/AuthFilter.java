@@ -14,8 +14,10 @@ import org.springframework.web.server.ServerWebExchange;
 import dev.switchboard.config.FilterOrder;
 import dev.switchboard.config.RuntimeConfig;
 import dev.switchboard.config.RuntimeConfigHolder;
+import dev.switchboard.provider.Endpoint;
 import dev.switchboard.provider.Passthrough;
 import dev.switchboard.provider.Provider;
+import dev.switchboard.provider.WireFormat;
 import dev.switchboard.support.ErrorCode;
 import dev.switchboard.support.GatewayAttributes;
 import dev.switchboard.support.GatewayException;
@@ -23,9 +25,10 @@ import dev.switchboard.support.GatewayHeaders;
 import dev.switchboard.support.RouteKind;
 
 /**
- * Authenticates the caller of an AI or passthrough route ({@link Callers}: configured keys of the snapshot the request
- * is pinned to, so a reload mid-request never mixes old keys with new routes, and API keys from memory), then applies
- * what the key's role and {@code endpoints} scope allow. A plain SCG route is not its business: it passes untouched.
+ * Authenticates the caller of an AI or passthrough route ({@link Callers}: {@code Authorization: Bearer K},
+ * {@code x-api-key: K}, {@code x-goog-api-key: K}, or on the Gemini endpoints {@code ?key=K}; configured keys of the
+ * snapshot the request is pinned to, so a reload mid-request never mixes old keys with new routes, and API keys from
+ * memory), then applies what the key's role and {@code endpoints} scope allow. A plain SCG route is not its business: it passes untouched.
  * <p>
  * A BYO key's own provider credential ({@code x-provider-api-key}, or on {@code /proxy/{provider}/**} the provider's
  * own auth header beside the gateway key) is taken out of the request here and kept in an exchange attribute, so no
@@ -55,7 +58,9 @@ public class AuthFilter implements GlobalFilter, Ordered {
 		ServerHttpRequest request = exchange.getRequest();
 		Callers.Caller caller;
 		try {
-			caller = this.callers.authenticate(request, config, kind == RouteKind.PROXY);
+			boolean gemini = exchange.getAttribute(GatewayAttributes.ENDPOINT) instanceof Endpoint endpoint
+					&& endpoint.format() == WireFormat.GEMINI;
+			caller = this.callers.authenticate(request, config, kind == RouteKind.PROXY, gemini);
 		}
 		catch (GatewayException ex) {
 			return Mono.error(ex);

@@ -14,7 +14,8 @@ import dev.switchboard.support.ErrorCode;
 import dev.switchboard.support.GatewayException;
 
 /**
- * Who is calling: the gateway key a request presents ({@code Authorization: Bearer K} or {@code x-api-key: K}),
+ * Who is calling: the gateway key a request presents ({@code Authorization: Bearer K}, {@code x-api-key: K},
+ * {@code x-goog-api-key: K}, or on the Gemini endpoints {@code ?key=K}),
  * found among the configured keys of the request's snapshot and the API keys in memory (one digest, one hash lookup
  * in each), then checked for expiry and the client's address. The same answer for the AI path, the actuator guard and
  * the admin API.
@@ -25,6 +26,9 @@ import dev.switchboard.support.GatewayException;
 public final class Callers {
 
 	static final String X_API_KEY = "x-api-key";
+
+	/** Where Google's Gemini clients send their key. */
+	static final String X_GOOG_API_KEY = "x-goog-api-key";
 
 	private static final String BEARER = "Bearer ";
 
@@ -44,30 +48,41 @@ public final class Callers {
 	 * {@code on-unavailable} is {@code deny}
 	 */
 	public Caller authenticate(ServerHttpRequest request, RuntimeConfig config) {
-		return authenticate(request, config, false);
+		return authenticate(request, config, false, false);
 	}
 
 	/**
 	 * The caller of {@code request}, checked, as {@link #authenticate(ServerHttpRequest, RuntimeConfig)}.
 	 * @param eitherHeader whether {@code x-api-key} is tried when {@code Authorization} carries no key (passthrough)
+	 * @param queryKey whether {@code ?key=K} counts when no header carries a key (Google's clients on the Gemini
+	 * endpoints put it there; it never goes upstream, which gets its own URL)
 	 */
-	public Caller authenticate(ServerHttpRequest request, RuntimeConfig config, boolean eitherHeader) {
+	public Caller authenticate(ServerHttpRequest request, RuntimeConfig config, boolean eitherHeader,
+			boolean queryKey) {
 		HttpHeaders headers = request.getHeaders();
 		String bearer = bearer(headers);
-		String apiKey = headers.getFirst(X_API_KEY);
-		apiKey = (apiKey != null && !apiKey.isBlank()) ? apiKey.trim() : null;
-		if (bearer == null && apiKey == null) {
-			throw new GatewayException(ErrorCode.INVALID_API_KEY,
-					"No gateway key was sent: use 'Authorization: Bearer <key>' or 'x-api-key: <key>'.");
-		}
+		String apiKey = nonBlank(headers.getFirst(X_API_KEY));
 		String header = (bearer != null) ? HttpHeaders.AUTHORIZATION : X_API_KEY;
-		GatewayKey key = find((bearer != null) ? bearer : apiKey, config);
+		String presented = (bearer != null) ? bearer : apiKey;
+		if (presented == null) {
+			presented = nonBlank(headers.getFirst(X_GOOG_API_KEY));
+			header = X_GOOG_API_KEY;
+		}
+		if (presented == null && queryKey) {
+			presented = nonBlank(request.getQueryParams().getFirst("key"));
+			header = "?key";
+		}
+		if (presented == null) {
+			throw new GatewayException(ErrorCode.INVALID_API_KEY, "No gateway key was sent: use 'Authorization: Bearer "
+					+ "<key>', 'x-api-key: <key>' or, for the Gemini API, 'x-goog-api-key: <key>'.");
+		}
+		GatewayKey key = find(presented, config);
 		if (key == null && eitherHeader && bearer != null && apiKey != null) {
 			key = find(apiKey, config);
 			header = X_API_KEY;
 		}
 		if (key == null) {
-			if (!this.apiKeys.usable() && (startsApiKey(bearer) || startsApiKey(apiKey))) {
+			if (!this.apiKeys.usable() && (startsApiKey(presented) || startsApiKey(apiKey))) {
 				throw stateUnavailable();
 			}
 			throw new GatewayException(ErrorCode.INVALID_API_KEY, "The gateway key is not valid.");
@@ -118,6 +133,10 @@ public final class Callers {
 		return presented != null && presented.startsWith(KeyGenerator.PREFIX);
 	}
 
+	private static @Nullable String nonBlank(@Nullable String key) {
+		return (key != null && !key.isBlank()) ? key.trim() : null;
+	}
+
 	private static @Nullable String bearer(HttpHeaders headers) {
 		String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
 		if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
@@ -133,7 +152,8 @@ public final class Callers {
 	 * An authenticated caller.
 	 *
 	 * @param key the caller's key
-	 * @param header the request header that carried it ({@code Authorization} or {@code x-api-key})
+	 * @param header the request header that carried it ({@code Authorization}, {@code x-api-key},
+	 * {@code x-goog-api-key}), or {@code ?key} for the query
 	 */
 	public record Caller(GatewayKey key, String header) {
 	}

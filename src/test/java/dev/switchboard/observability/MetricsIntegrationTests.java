@@ -83,7 +83,7 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 		eventually(() -> assertThat(requests("fast", "primary", "gpt-4o-mini", "200", "success")).isEqualTo(before + 1));
 		Map<String, String> labels = Map.of("route", "fast", "provider", "primary", "model", "gpt-4o-mini", "status",
 				"200", "outcome", "success");
-		assertThat(scrapedCount(scrape(), "switchboard_requests_seconds_count", labels)).as("in the Prometheus scrape")
+		assertThat(scrapedCount(prometheusScrape(), "switchboard_requests_seconds_count", labels)).as("in the Prometheus scrape")
 			.isEqualTo(before + 1);
 	}
 
@@ -102,7 +102,7 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 		assertThat(tokens("gpt-4.1", "input")).as("prompt_tokens of the answer's usage").isEqualTo(inputBefore + 5);
 		assertThat(tokens("gpt-4.1", "output")).as("completion_tokens of the answer's usage")
 			.isEqualTo(outputBefore + 2);
-		String scrape = scrape();
+		String scrape = prometheusScrape();
 		assertThat(scrapedCount(scrape, "gen_ai_client_operation_duration_seconds_count",
 				Map.of("gen_ai_operation_name", "chat", "gen_ai_provider_name", "openai", "gen_ai_request_model",
 						"gpt-4.1", "error_type", "none")))
@@ -129,7 +129,7 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 		assertThat(this.meterRegistry.get(GatewayMetrics.CONFIG_RELOADS).tag("outcome", "failure").counters())
 			.as("registered at start-up, so an alert on failures has a series from the start")
 			.isNotEmpty();
-		assertThat(scrape()).contains("switchboard_config_reloads_total{outcome=\"failure\",trigger=\"file\"}");
+		assertThat(prometheusScrape()).contains("switchboard_config_reloads_total{outcome=\"failure\",trigger=\"file\"}");
 	}
 
 	@Test
@@ -143,7 +143,7 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 
 		eventually(() -> assertThat(requests("fast", "none", "gpt-4o-mini", "502", "server_error")).isEqualTo(before + 1));
 		assertThat(fallbacks("fast", "primary")).isEqualTo(fallbacksBefore + 1);
-		assertThat(scrapedCount(scrape(), "switchboard_requests_seconds_count",
+		assertThat(scrapedCount(prometheusScrape(), "switchboard_requests_seconds_count",
 				Map.of("route", "fast", "provider", "none", "status", "502", "outcome", "server_error")))
 			.isEqualTo(before + 1);
 	}
@@ -170,7 +170,7 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 		chat(TEAM_A_KEY, "dead-first");
 		eventually(() -> assertThat(requests("dead-first", "secondary", "llama-3.3-70b", "200", "success")).isPositive());
 
-		String scrape = scrape();
+		String scrape = prometheusScrape();
 
 		assertThat(scrape).contains("switchboard_requests_seconds_count");
 		assertThat(scrape).as("no gateway or provider key, nor a presented one")
@@ -222,10 +222,6 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 		Search search = this.meterRegistry.find(GatewayMetrics.FALLBACKS).tag("route", route).tag("provider", provider);
 		// one counter per reason (the failing status, timeout, ...): count them all
 		return search.counters().stream().mapToDouble(Counter::count).sum();
-	}
-
-	private String scrape() {
-		return prometheusScrape();
 	}
 
 	/** The sum of the samples of {@code name} whose labels include {@code wanted}. */
