@@ -5,6 +5,7 @@ import java.util.Map;
 import dev.switchboard.provider.Passthrough;
 
 import dev.switchboard.auth.KeyRegistry;
+import dev.switchboard.guardrails.Guardrails;
 import dev.switchboard.routing.RouteTable;
 
 /**
@@ -17,12 +18,19 @@ import dev.switchboard.routing.RouteTable;
  * @param protectActuator whether reading actuator endpoints other than health needs a gateway key
  * @param accessLog whether each request is written to the access log
  * @param passthroughs how {@code /proxy/{provider}/**} reaches each provider that has an HTTP upstream, by id
+ * @param guardrails the guardrails, global and by route and key
  */
 public record RuntimeConfig(KeyRegistry keys, RouteTable routes, long maxRequestBytes, boolean protectActuator,
-		boolean accessLog, Map<String, Passthrough> passthroughs) {
+		boolean accessLog, Map<String, Passthrough> passthroughs, Guardrails guardrails) {
 
 	public RuntimeConfig {
 		passthroughs = Map.copyOf(passthroughs);
+	}
+
+	/** A snapshot without guardrails. */
+	public RuntimeConfig(KeyRegistry keys, RouteTable routes, long maxRequestBytes, boolean protectActuator,
+			boolean accessLog, Map<String, Passthrough> passthroughs) {
+		this(keys, routes, maxRequestBytes, protectActuator, accessLog, passthroughs, Guardrails.NONE);
 	}
 
 	/** A snapshot with open actuator reads, the access log on and no passthrough. */

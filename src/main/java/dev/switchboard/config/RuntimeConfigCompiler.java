@@ -21,6 +21,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import dev.switchboard.auth.GatewayKey;
 import dev.switchboard.auth.KeyRegistry;
 import dev.switchboard.auth.ModelPolicy;
+import dev.switchboard.guardrails.Guardrails;
+import dev.switchboard.guardrails.GuardrailsCompiler;
 import dev.switchboard.provider.AdapterDecorator;
 import dev.switchboard.provider.Passthrough;
 import dev.switchboard.provider.Provider;
@@ -128,11 +130,12 @@ public final class RuntimeConfigCompiler {
 		if (maxRequestBytes <= 0) {
 			problems.add("switchboard.limits.max-request-bytes must be positive");
 		}
+		Guardrails guardrails = GuardrailsCompiler.compile(properties, problems);
 		if (!problems.isEmpty()) {
 			throw new InvalidConfigurationException(problems);
 		}
 		return new RuntimeConfig(keys, new RouteTable(aliases, providers), maxRequestBytes, properties.isProtectActuator(),
-				properties.isAccessLog(), passthroughs);
+				properties.isAccessLog(), passthroughs, guardrails);
 	}
 
 	/** The provider of the built-in demo: answers locally, no network, no key. */

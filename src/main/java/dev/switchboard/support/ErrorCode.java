@@ -41,6 +41,9 @@ public enum ErrorCode {
 	/** The body is not {@code application/json}. */
 	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "invalid_request_error"),
 
+	/** A guardrail refused the request or its answer; the message names the guardrail and the rule, never the text. */
+	GUARDRAIL_BLOCKED(HttpStatus.BAD_REQUEST, "guardrail_blocked", "invalid_request_error"),
+
 	/** Every target failed with 429. */
 	RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "rate_limited", "rate_limit_error"),
 

@@ -1,0 +1,103 @@
+package dev.switchboard.guardrails;
+
+import java.util.List;
+import java.util.function.Predicate;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A rule made of one regular expression, matched with RE2/J (linear in the text, whatever the pattern), with an
+ * optional capture group that is the secret part (the value of {@code password=...}, not the name), literals of which
+ * one must occur for the pattern to be tried at all (a cheap prefilter), and a validator (a checksum).
+ * <p>
+ * A stream's hold-back asks the same expression, compiled by {@code java.util.regex}, whether a match may be
+ * unfinished at the end of the text ({@link java.util.regex.Matcher#hitEnd()}, which RE2/J lacks). That engine
+ * backtracks, so it runs on a {@link StepBudget} text: a pattern that would take too long answers "possible", and the
+ * hold-back's length bound releases it.
+ */
+final class PatternRule extends Rule {
+
+	private final com.google.re2j.Pattern pattern;
+
+	private final java.util.regex.Pattern prefix;
+
+	private final int group;
+
+	private final String @Nullable [] literals;
+
+	private final Predicate<String> valid;
+
+	/**
+	 * @param regex the expression, in the syntax both RE2/J and {@code java.util.regex} accept
+	 * @param group the capture group that is the match (0 for the whole)
+	 * @param literals lower-case strings of which one must occur in the text, or {@code null} to always try
+	 * @param valid checks a matched value
+	 * @throws IllegalArgumentException when either engine rejects {@code regex}
+	 */
+	PatternRule(String name, String regex, int group, String @Nullable [] literals, Predicate<String> valid) {
+		super(name);
+		try {
+			this.pattern = com.google.re2j.Pattern.compile(regex);
+		}
+		catch (com.google.re2j.PatternSyntaxException ex) {
+			throw new IllegalArgumentException(ex.getDescription() + " (RE2 syntax: no backreferences or lookaround)");
+		}
+		try {
+			this.prefix = java.util.regex.Pattern.compile(regex);
+		}
+		catch (java.util.regex.PatternSyntaxException ex) {
+			throw new IllegalArgumentException(ex.getDescription());
+		}
+		if (group > this.pattern.groupCount()) {
+			throw new IllegalArgumentException("group " + group + " does not exist");
+		}
+		this.group = group;
+		this.literals = literals;
+		this.valid = valid;
+	}
+
+	PatternRule(String name, String regex, String @Nullable [] literals) {
+		this(name, regex, 0, literals, value -> true);
+	}
+
+	@Override
+	void find(Text text, int from, List<Span> out) {
+		if (this.literals != null && !containsAny(text.lower(), this.literals)) {
+			return;
+		}
+		com.google.re2j.Matcher matcher = this.pattern.matcher(text.value);
+		int at = from;
+		while (at <= text.value.length() && matcher.find(at)) {
+			int start = matcher.start(this.group);
+			int end = matcher.end(this.group);
+			if (start >= 0 && end > start && this.valid.test(text.value.substring(start, end))) {
+				out.add(new Span(start, end, this));
+			}
+			at = Math.max(matcher.end(), matcher.start() + 1);
+		}
+	}
+
+	@Override
+	boolean possibleAt(String text, int start) {
+		java.util.regex.Matcher matcher = this.prefix.matcher(new StepBudget(text, 20_000));
+		matcher.useTransparentBounds(true);
+		matcher.region(start, text.length());
+		try {
+			matcher.lookingAt();
+			return matcher.hitEnd();
+		}
+		catch (StepBudget.Exhausted ex) {
+			return true;
+		}
+	}
+
+	private static boolean containsAny(String lower, String[] literals) {
+		for (String literal : literals) {
+			if (lower.contains(literal)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}

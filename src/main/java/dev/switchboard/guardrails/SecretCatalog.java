@@ -1,0 +1,147 @@
+package dev.switchboard.guardrails;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The credential formats people paste into prompts, each a {@link PatternRule} written from the issuer's documented
+ * format (prefixes, lengths, alphabets). docs/guardrails.md lists what each matches; the tests hold a positive and a
+ * negative fixture per rule. Names are public interface.
+ */
+final class SecretCatalog {
+
+	/** The PEM rule: its match may be longer than a stream's hold-back, so a stream keeps it open to its end line. */
+	static final String PRIVATE_KEY = "private-key";
+
+	/** The end line of a PEM private key block, which closes a block a stream kept open. */
+	static final java.util.regex.Pattern PRIVATE_KEY_END = java.util.regex.Pattern
+		.compile("-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----");
+
+	private static final String B = "(?:^|[^A-Za-z0-9_])"; // a boundary before a token, kept out of group 1
+
+	private static final String E = "(?:[^A-Za-z0-9_]|$)"; // a boundary after it
+
+	private static final List<Rule> RULES = List.of(
+			// AWS: access key ids (AKIA long-term, ASIA temporary, ...); the secret key as 40 base64 chars next to a name
+			token("aws-access-key-id", "(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}", "akia", "asia", "abia", "acca"),
+			new PatternRule("aws-secret-access-key",
+					"(?i)aws[a-z0-9_ .\\-]{0,24}secret[a-z0-9_ .\\-]{0,24}[\"']?\\s*[:=]>?\\s*[\"']?([A-Za-z0-9/+]{40})" + E,
+					1, lit("secret"), v -> true),
+			// Google: API keys (GCP and Google AI Studio, AIza + 35), service-account JSON's private_key_id
+			token("google-api-key", "AIza[0-9A-Za-z_\\-]{35}", "aiza"),
+			new PatternRule("gcp-service-account", "\"private_key_id\"\\s*:\\s*\"([a-f0-9]{40})\"", 1,
+					lit("private_key_id"), v -> true),
+			// Azure: storage account keys in connection strings, SAS signatures, Service Bus / Event Hubs keys
+			new PatternRule("azure-storage-key", "(?i)AccountKey=([A-Za-z0-9+/]{86}==)", 1, lit("accountkey="), v -> true),
+			new PatternRule("azure-sas-token", "[?&]sig=([A-Za-z0-9%+/]{40,}(?:%3D|=){0,2})", 1, lit("sig="), v -> true),
+			new PatternRule("azure-shared-access-key", "(?i)SharedAccessKey=([A-Za-z0-9+/]{42,43}=)", 1,
+					lit("sharedaccesskey="), v -> true),
+			// GitHub: classic PATs, OAuth, user-to-server and refresh tokens; app installation tokens; fine-grained PATs
+			token("github-token", "gh[pour]_[A-Za-z0-9]{36}", "ghp_", "gho_", "ghu_", "ghr_"),
+			token("github-app-token", "ghs_[A-Za-z0-9]{36}", "ghs_"),
+			token("github-fine-grained-token", "github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}", "github_pat_"),
+			// GitLab: personal, deploy, runner, pipeline-trigger, feed and CI/CD job tokens
+			token("gitlab-token", "(?:glpat|gldt|glrt|glptt|glft|glsoat|glcbt)-[A-Za-z0-9_\\-]{20,}", "glpat-",
+					"gldt-", "glrt-", "glptt-", "glft-", "glsoat-", "glcbt-"),
+			// Slack: bot, user, app-level and config tokens; incoming webhooks
+			token("slack-token", "xox[baprse]-[0-9A-Za-z\\-]{10,250}|xapp-[0-9]-[A-Z0-9]{8,}-[0-9]{6,}-[a-z0-9]{32,}",
+					"xox", "xapp-"),
+			new PatternRule("slack-webhook",
+					"https://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/\\-]{20,}", lit("hooks.slack.com")),
+			// Stripe secret and restricted keys (publishable pk_ keys are public)
+			token("stripe-key", "(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{24,247}", "sk_live_", "sk_test_", "rk_live_",
+					"rk_test_"),
+			// Twilio API key SIDs (SK + 32 hex) and auth tokens next to their name
+			token("twilio-api-key", "SK[0-9a-fA-F]{32}", "sk"),
+			new PatternRule("twilio-auth-token",
+					"(?i)twilio[a-z0-9_ .\\-]{0,24}(?:auth)?[_ .\\-]?token[\"']?\\s*[:=]\\s*[\"']?([0-9a-f]{32})" + E, 1,
+					lit("twilio"), v -> true),
+			token("sendgrid-api-key", "SG\\.[A-Za-z0-9_\\-]{22}\\.[A-Za-z0-9_\\-]{43}", "sg."),
+			token("npm-token", "npm_[A-Za-z0-9]{36}", "npm_"),
+			token("pypi-token", "pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\\-]{50,}", "pypi-"),
+			token("huggingface-token", "hf_[A-Za-z0-9]{34,40}", "hf_"),
+			// model providers
+			token("anthropic-api-key", "sk-ant-(?:api|admin|oat)[0-9]{2}-[A-Za-z0-9_\\-]{80,120}", "sk-ant-"),
+			token("openai-api-key",
+					"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\\-]{40,300}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}|sk-[A-Za-z0-9]{48}",
+					"sk-"),
+			token("groq-api-key", "gsk_[A-Za-z0-9]{52}", "gsk_"),
+			token("xai-api-key", "xai-[A-Za-z0-9]{80}", "xai-"),
+			token("perplexity-api-key", "pplx-[A-Za-z0-9]{48}", "pplx-"),
+			token("replicate-api-token", "r8_[A-Za-z0-9]{37}", "r8_"),
+			// JSON Web Tokens: header and payload are base64url JSON objects, so both begin with eyJ
+			token("jwt", "eyJ[A-Za-z0-9_\\-]{8,}\\.eyJ[A-Za-z0-9_\\-]{8,}\\.[A-Za-z0-9_\\-]{8,}", "eyj"),
+			// PEM private keys, the whole block; an unterminated block to the end of the text
+			new PatternRule(PRIVATE_KEY,
+					"-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:[\\s\\S]*?-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|[\\s\\S]*$)",
+					lit("private key")),
+			// user:password@ in URLs and connection strings (postgres://, mongodb+srv://, redis://, https://, ...)
+			new PatternRule("url-credentials",
+					"[A-Za-z][A-Za-z0-9+.\\-]{1,20}://[^\\s:/@\"'<>]{1,128}:([^\\s:/@\"'<>]{1,256})@[A-Za-z0-9.\\-\\[\\]]+", 1,
+					lit("://"), SecretCatalog::notPlaceholder),
+			// password = ..., secret: ..., api_key: ... (YAML, .env, JSON, code); not ${VAR}, <placeholder>, env lookups
+			new PatternRule("secret-assignment",
+					"(?i)(?:^|[^A-Za-z0-9])(?:password|passwd|pwd|passphrase|secret|client[_\\-]?secret|api[_\\-]?key|apikey|access[_\\-]?token|auth[_\\-]?token|secret[_\\-]?key|private[_\\-]?key)[\"']?[ \\t]*(?:[:=]|:=|=>)[ \\t]*[\"']?([^\\s\"'`,;)\\]}]{4,200})",
+					1, lit("pass", "pwd", "secret", "key", "token"), SecretCatalog::assignedSecret));
+
+	private SecretCatalog() {
+	}
+
+	static List<Rule> rules() {
+		return RULES;
+	}
+
+	/** A rule whose match is a whole token: not inside a longer run of word characters. */
+	private static Rule token(String name, String regex, String... literals) {
+		return new PatternRule(name, B + "(" + regex + ")" + E, 1, lowered(literals), v -> true);
+	}
+
+	private static String[] lit(String... literals) {
+		return lowered(literals);
+	}
+
+	private static String[] lowered(String[] literals) {
+		String[] lower = new String[literals.length];
+		for (int i = 0; i < literals.length; i++) {
+			lower[i] = literals[i].toLowerCase(Locale.ROOT);
+		}
+		return lower;
+	}
+
+	private static final Set<String> PLACEHOLDERS = Set.of("password", "passwd", "secret", "changeme", "null", "none",
+			"true", "false", "undefined", "example", "redacted", "xxxx", "****", "your_password", "yourpassword",
+			"your-password", "string", "required", "optional");
+
+	/**
+	 * A value assigned to a secret's name: a real one (see {@link #notPlaceholder}) that looks like a credential
+	 * rather than a word of prose ({@code secret: nobody}): eight characters or more, or not only letters.
+	 */
+	static boolean assignedSecret(String value) {
+		return notPlaceholder(value) && (value.length() >= 8 || !value.chars().allMatch(Character::isLetter));
+	}
+
+	/**
+	 * Whether an assigned value is a real one: not a reference (a variable, template, environment or function
+	 * lookup), nor a documentation placeholder, nor already redacted.
+	 */
+	static boolean notPlaceholder(String value) {
+		char first = value.charAt(0);
+		if (first == '$' || first == '<' || first == '{' || first == '%' || first == '[' || first == '(' || first == '*'
+				|| first == '&' || first == '@') {
+			return false;
+		}
+		String lower = value.toLowerCase(Locale.ROOT);
+		if (PLACEHOLDERS.contains(lower) || lower.chars().allMatch(c -> c == 'x' || c == '*' || c == '.')) {
+			return false;
+		}
+		// a call or a member lookup: os.environ[...], process.env.X, getenv(...), settings.SECRET
+		if (lower.startsWith("os.") || lower.startsWith("process.") || lower.startsWith("env.")
+				|| lower.startsWith("getenv") || lower.startsWith("self.") || lower.startsWith("this.")
+				|| lower.startsWith("config.") || lower.startsWith("settings.") || lower.contains("(")) {
+			return false;
+		}
+		return true;
+	}
+
+}
