@@ -66,11 +66,12 @@ final class PatternRule extends Rule {
 			return;
 		}
 		com.google.re2j.Matcher matcher = this.pattern.matcher(text.value);
-		int at = from;
+		// one char earlier: a rule's leading boundary is a consumed char, so a token right at 'from' still matches
+		int at = Math.max(0, from - 1);
 		while (at <= text.value.length() && matcher.find(at)) {
 			int start = matcher.start(this.group);
 			int end = matcher.end(this.group);
-			if (start >= 0 && end > start && this.valid.test(text.value.substring(start, end))) {
+			if (start >= from && end > start && this.valid.test(text.value.substring(start, end))) {
 				out.add(new Span(start, end, this));
 			}
 			at = Math.max(matcher.end(), matcher.start() + 1);
