@@ -47,7 +47,8 @@ final class EntropyRule extends Rule {
 			}
 			int end = i;
 			// trailing '=' padding and separators are not part of the secret's randomness
-			if (end - start >= this.minLength && end - start <= MAX_LENGTH && looksRandom(value, start, end)) {
+			if (end - start >= this.minLength && end - start <= MAX_LENGTH && !base64Line(value, start, end)
+					&& looksRandom(value, start, end)) {
 				out.add(new Span(start, end, this));
 			}
 		}
@@ -79,6 +80,16 @@ final class EntropyRule extends Rule {
 			return false;
 		}
 		return entropy(value, start, end) >= this.threshold;
+	}
+
+	/**
+	 * A whole line of a base64 block (PEM certificates and public keys, MIME bodies): 64 or 76 characters between
+	 * line breaks. Data, not a credential; a private key's block is the {@code private-key} rule's.
+	 */
+	private static boolean base64Line(String value, int start, int end) {
+		int length = end - start;
+		return (length == 64 || length == 76) && start > 0 && value.charAt(start - 1) == '\n' && end < value.length()
+				&& (value.charAt(end) == '\n' || value.charAt(end) == '\r');
 	}
 
 	/** {@code sha512-<base64>} and friends: Subresource Integrity, as in package-lock.json. */

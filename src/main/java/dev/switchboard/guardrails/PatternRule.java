@@ -17,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class PatternRule extends Rule {
 
+	/** How far before {@code from} a match may begin, so its secret part can start at {@code from}. */
+	static final int LOOK_BACK = 64;
+
 	private final com.google.re2j.Pattern pattern;
 
 	private final java.util.regex.Pattern prefix;
@@ -27,6 +30,8 @@ final class PatternRule extends Rule {
 
 	private final Predicate<String> valid;
 
+	private boolean wordStart;
+
 	/**
 	 * @param regex the expression, in the syntax both RE2/J and {@code java.util.regex} accept
 	 * @param group the capture group that is the match (0 for the whole)
@@ -35,6 +40,16 @@ final class PatternRule extends Rule {
 	 * @throws IllegalArgumentException when either engine rejects {@code regex}
 	 */
 	PatternRule(String name, String regex, int group, String @Nullable [] literals, Predicate<String> valid) {
+		this(name, regex, group, literals, valid, null);
+	}
+
+	/**
+	 * @param hold the expression a stream's hold-back asks instead ({@code java.util.regex} only): for a rule whose
+	 * secret follows a name ({@code password: ...}), the secret part behind a look-behind of the name, so that a
+	 * stream holds from the secret on and not every word that could begin the name
+	 */
+	PatternRule(String name, String regex, int group, String @Nullable [] literals, Predicate<String> valid,
+			@Nullable String hold) {
 		super(name);
 		try {
 			this.pattern = com.google.re2j.Pattern.compile(regex);
@@ -43,7 +58,7 @@ final class PatternRule extends Rule {
 			throw new IllegalArgumentException(ex.getDescription() + " (RE2 syntax: no backreferences or lookaround)");
 		}
 		try {
-			this.prefix = java.util.regex.Pattern.compile(regex);
+			this.prefix = java.util.regex.Pattern.compile((hold != null) ? hold : regex);
 		}
 		catch (java.util.regex.PatternSyntaxException ex) {
 			throw new IllegalArgumentException(ex.getDescription());
@@ -66,8 +81,9 @@ final class PatternRule extends Rule {
 			return;
 		}
 		com.google.re2j.Matcher matcher = this.pattern.matcher(text.value);
-		// one char earlier: a rule's leading boundary is a consumed char, so a token right at 'from' still matches
-		int at = Math.max(0, from - 1);
+		// from before 'from': a rule's leading boundary is a consumed char, and a secret after its name (password: ...)
+		// matches with the name in the context a stream keeps; only the secret part must start at 'from' or later
+		int at = Math.max(0, from - LOOK_BACK);
 		while (at <= text.value.length() && matcher.find(at)) {
 			int start = matcher.start(this.group);
 			int end = matcher.end(this.group);
@@ -78,8 +94,21 @@ final class PatternRule extends Rule {
 		}
 	}
 
+	/**
+	 * Marks a rule whose match begins with a boundary and then a letter or digit (a token, an entity): a stream
+	 * need not hold a tail of only spaces and punctuation for it, since nothing of the match has come yet (the
+	 * boundary is found again in the context kept before the next piece).
+	 */
+	PatternRule wordStart() {
+		this.wordStart = true;
+		return this;
+	}
+
 	@Override
 	boolean possibleAt(String text, int start) {
+		if (this.wordStart && !hasWordChar(text, start)) {
+			return false;
+		}
 		java.util.regex.Matcher matcher = this.prefix.matcher(new StepBudget(text, 20_000));
 		matcher.useTransparentBounds(true);
 		matcher.region(start, text.length());
@@ -90,6 +119,15 @@ final class PatternRule extends Rule {
 		catch (StepBudget.Exhausted ex) {
 			return true;
 		}
+	}
+
+	private static boolean hasWordChar(String text, int start) {
+		for (int i = start; i < text.length(); i++) {
+			if (Character.isLetterOrDigit(text.charAt(i))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static boolean containsAny(String lower, String[] literals) {

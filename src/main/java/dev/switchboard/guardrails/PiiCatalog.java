@@ -22,22 +22,22 @@ final class PiiCatalog {
 	static {
 		ENTITIES.put("email", List.of(new PatternRule("email",
 				"(?:^|[^A-Za-z0-9._%+\\-])([A-Za-z0-9._%+\\-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9\\-]{0,62}\\.)+[A-Za-z]{2,24})(?:[^A-Za-z0-9:\\-]|$)",
-				1, new String[] { "@" }, PiiCatalog::email)));
+				1, new String[] { "@" }, PiiCatalog::email).wordStart()));
 		ENTITIES.put("phone", List.of(new PatternRule("phone",
 				// +CC then groups; or a North American (NXX) NXX-XXXX; or a national trunk-prefixed 0AA NNN NNNN
 				B + "(\\+[1-9][0-9]{0,2}(?:[ .\\-]?\\(?[0-9]{1,4}\\)?){2,5}|\\(?[2-9][0-9]{2}\\)?[ .\\-]?[2-9][0-9]{2}[ .\\-][0-9]{4}|0[1-9][0-9]{0,3}[ \\-/][0-9]{3,4}[ \\-]?[0-9]{3,4})" + E,
-				1, null, PiiCatalog::phone)));
+				1, null, PiiCatalog::phone).wordStart()));
 		ENTITIES.put("credit-card", List.of(new PatternRule("credit-card", B + "([0-9](?:[ \\-]?[0-9]){12,18})" + E, 1,
-				null, PiiCatalog::card)));
+				null, PiiCatalog::card).wordStart()));
 		ENTITIES.put("iban", List.of(new PatternRule("iban",
-				B + "([A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)" + E, 1, null, PiiCatalog::iban)));
+				B + "([A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)" + E, 1, null, PiiCatalog::iban).wordStart()));
 		ENTITIES.put("ip-address", List.of(
 				new PatternRule("ip-address", "(?:^|[^0-9.])((?:[0-9]{1,3}\\.){3}[0-9]{1,3})(?:[^0-9.]|\\.[^0-9]|\\.?$)", 1,
-						new String[] { "." }, PiiCatalog::ipv4),
+						new String[] { "." }, PiiCatalog::ipv4).wordStart(),
 				new PatternRule("ip-address", "(?:^|[^A-Za-z0-9_:])((?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4})(?:[^A-Za-z0-9_:]|$)", 1,
-						new String[] { ":" }, PiiCatalog::ipv6)));
+						new String[] { ":" }, PiiCatalog::ipv6).wordStart()));
 		ENTITIES.put("us-ssn", List.of(new PatternRule("us-ssn", B + "([0-9]{3}-[0-9]{2}-[0-9]{4})" + E, 1, null,
-				PiiCatalog::ssn)));
+				PiiCatalog::ssn).wordStart()));
 	}
 
 	private PiiCatalog() {
@@ -165,15 +165,11 @@ final class PiiCatalog {
 		if (gap >= 0 && value.indexOf("::", gap + 1) >= 0) {
 			return false;
 		}
-		String[] groups = value.split(":", -1);
 		int filled = 0;
 		boolean digit = false;
-		for (int i = 0; i < groups.length; i++) {
-			String group = groups[i];
+		for (String group : value.split(":", -1)) {
 			if (group.isEmpty()) {
-				boolean partOfGap = gap >= 0 && (i == 0 || i == groups.length - 1 || groups[i - 1].isEmpty()
-						|| (i + 1 < groups.length && groups[i + 1].isEmpty()));
-				if (!partOfGap) {
+				if (gap < 0) {
 					return false;
 				}
 				continue;
@@ -184,10 +180,8 @@ final class PiiCatalog {
 			filled++;
 			digit |= group.chars().anyMatch(Character::isDigit);
 		}
-		if (gap < 0 && filled != 8) {
-			return false;
-		}
-		return filled >= 2 && filled <= 8 && digit;
+		boolean complete = (gap < 0) ? filled == 8 : filled <= 7;
+		return complete && filled >= 2 && digit;
 	}
 
 }

@@ -70,13 +70,35 @@ final class Scanner {
 		hits.sort(ORDER);
 		List<Hit> kept = new ArrayList<>(hits.size());
 		int end = -1;
+		boolean guessed = false;
 		for (Hit hit : hits) {
-			if (hit.start >= end) {
+			if (hit.rule instanceof EntropyRule) {
+				guessed = true;
+			}
+			else if (hit.start >= end) {
 				kept.add(hit);
 				end = hit.end;
 			}
 		}
+		if (guessed) {
+			// a guess by entropy only where no rule that knows the format matched
+			for (Hit hit : hits) {
+				if (hit.rule instanceof EntropyRule && !overlaps(kept, hit)) {
+					kept.add(hit);
+				}
+			}
+			kept.sort(ORDER);
+		}
 		return kept;
+	}
+
+	private static boolean overlaps(List<Hit> kept, Hit hit) {
+		for (Hit other : kept) {
+			if (other.start < hit.end && hit.start < other.end) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/** Whether some rule's match may start at {@code start} and still be unfinished at the end of {@code text}. */

@@ -25,18 +25,17 @@ final class SecretCatalog {
 	private static final List<Rule> RULES = List.of(
 			// AWS: access key ids (AKIA long-term, ASIA temporary, ...); the secret key as 40 base64 chars next to a name
 			token("aws-access-key-id", "(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}", "akia", "asia", "abia", "acca"),
-			new PatternRule("aws-secret-access-key",
-					"(?i)aws[a-z0-9_ .\\-]{0,24}secret[a-z0-9_ .\\-]{0,24}[\"']?\\s*[:=]>?\\s*[\"']?([A-Za-z0-9/+]{40})" + E,
-					1, lit("secret"), v -> true),
+			named("aws-secret-access-key", "(?i:aws[a-z0-9_ .\\-]{0,24}secret[a-z0-9_ .\\-]{0,24}[\"']?\\s{0,4}[:=]>?\\s{0,4}[\"']?)",
+					"[A-Za-z0-9/+]{40}", E, lit("secret"), v -> true),
 			// Google: API keys (GCP and Google AI Studio, AIza + 35), service-account JSON's private_key_id
 			token("google-api-key", "AIza[0-9A-Za-z_\\-]{35}", "aiza"),
-			new PatternRule("gcp-service-account", "\"private_key_id\"\\s*:\\s*\"([a-f0-9]{40})\"", 1,
-					lit("private_key_id"), v -> true),
+			named("gcp-service-account", "\"private_key_id\"\\s{0,4}:\\s{0,4}\"", "[a-f0-9]{40}", "\"", lit("private_key_id"),
+					v -> true),
 			// Azure: storage account keys in connection strings, SAS signatures, Service Bus / Event Hubs keys
-			new PatternRule("azure-storage-key", "(?i)AccountKey=([A-Za-z0-9+/]{86}==)", 1, lit("accountkey="), v -> true),
-			new PatternRule("azure-sas-token", "[?&]sig=([A-Za-z0-9%+/]{40,}(?:%3D|=){0,2})", 1, lit("sig="), v -> true),
-			new PatternRule("azure-shared-access-key", "(?i)SharedAccessKey=([A-Za-z0-9+/]{42,43}=)", 1,
-					lit("sharedaccesskey="), v -> true),
+			named("azure-storage-key", "(?i:AccountKey=)", "[A-Za-z0-9+/]{86}==", "", lit("accountkey="), v -> true),
+			named("azure-sas-token", "[?&]sig=", "[A-Za-z0-9%+/]{40,}(?:%3D|=){0,2}", "", lit("sig="), v -> true),
+			named("azure-shared-access-key", "(?i:SharedAccessKey=)", "[A-Za-z0-9+/]{42,43}=", "", lit("sharedaccesskey="),
+					v -> true),
 			// GitHub: classic PATs, OAuth, user-to-server and refresh tokens; app installation tokens; fine-grained PATs
 			token("github-token", "gh[pour]_[A-Za-z0-9]{36}", "ghp_", "gho_", "ghu_", "ghr_"),
 			token("github-app-token", "ghs_[A-Za-z0-9]{36}", "ghs_"),
@@ -54,9 +53,8 @@ final class SecretCatalog {
 					"rk_test_"),
 			// Twilio API key SIDs (SK + 32 hex) and auth tokens next to their name
 			token("twilio-api-key", "SK[0-9a-fA-F]{32}", "sk"),
-			new PatternRule("twilio-auth-token",
-					"(?i)twilio[a-z0-9_ .\\-]{0,24}(?:auth)?[_ .\\-]?token[\"']?\\s*[:=]\\s*[\"']?([0-9a-f]{32})" + E, 1,
-					lit("twilio"), v -> true),
+			named("twilio-auth-token", "(?i:twilio[a-z0-9_ .\\-]{0,24}(?:auth)?[_ .\\-]?token[\"']?\\s{0,4}[:=]\\s{0,4}[\"']?)",
+					"[0-9a-f]{32}", E, lit("twilio"), v -> true),
 			token("sendgrid-api-key", "SG\\.[A-Za-z0-9_\\-]{22}\\.[A-Za-z0-9_\\-]{43}", "sg."),
 			token("npm-token", "npm_[A-Za-z0-9]{36}", "npm_"),
 			token("pypi-token", "pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\\-]{50,}", "pypi-"),
@@ -77,13 +75,12 @@ final class SecretCatalog {
 					"-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:[\\s\\S]*?-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|[\\s\\S]*$)",
 					lit("private key")),
 			// user:password@ in URLs and connection strings (postgres://, mongodb+srv://, redis://, https://, ...)
-			new PatternRule("url-credentials",
-					"[A-Za-z][A-Za-z0-9+.\\-]{1,20}://[^\\s:/@\"'<>]{1,128}:([^\\s:/@\"'<>]{1,256})@[A-Za-z0-9.\\-\\[\\]]+", 1,
-					lit("://"), SecretCatalog::notPlaceholder),
+			named("url-credentials", "[A-Za-z][A-Za-z0-9+.\\-]{1,20}://[^\\s:/@\"'<>]{1,40}:", "[^\\s:/@\"'<>]{1,256}",
+					"@[A-Za-z0-9.\\-\\[\\]]+", lit("://"), SecretCatalog::notPlaceholder),
 			// password = ..., secret: ..., api_key: ... (YAML, .env, JSON, code); not ${VAR}, <placeholder>, env lookups
-			new PatternRule("secret-assignment",
-					"(?i)(?:^|[^A-Za-z0-9])(?:password|passwd|pwd|passphrase|secret|client[_\\-]?secret|api[_\\-]?key|apikey|access[_\\-]?token|auth[_\\-]?token|secret[_\\-]?key|private[_\\-]?key)[\"']?[ \\t]*(?:[:=]|:=|=>)[ \\t]*[\"']?([^\\s\"'`,;)\\]}]{4,200})",
-					1, lit("pass", "pwd", "secret", "key", "token"), SecretCatalog::assignedSecret));
+			named("secret-assignment",
+					"(?i:(?:^|[^A-Za-z0-9])(?:password|passwd|pwd|passphrase|secret|client[_\\-]?secret|api[_\\-]?key|apikey|access[_\\-]?token|auth[_\\-]?token|secret[_\\-]?key|private[_\\-]?key)[\"']?[ \\t]{0,4}(?:[:=]|:=|=>)[ \\t]{0,4}[\"']?)",
+					"[^\\s\"'`,;)\\]}]{4,200}", "", lit("pass", "pwd", "secret", "key", "token"), SecretCatalog::assignedSecret));
 
 	private SecretCatalog() {
 	}
@@ -92,9 +89,21 @@ final class SecretCatalog {
 		return RULES;
 	}
 
+	/**
+	 * A rule whose secret follows a name or a marker ({@code password: }, {@code AccountKey=}, {@code user:} in a
+	 * URL): the match is {@code prefix + (secret) + suffix}, the secret part is what is acted on, and a stream holds
+	 * back from where the secret starts, behind the prefix (a look-behind, so {@code prefix} must have a bounded
+	 * length).
+	 */
+	private static Rule named(String name, String prefix, String secret, String suffix, String[] literals,
+			java.util.function.Predicate<String> valid) {
+		return new PatternRule(name, prefix + "(" + secret + ")" + suffix, 1, literals, valid,
+				"(?<=" + prefix + ")(?:" + secret + ")" + suffix);
+	}
+
 	/** A rule whose match is a whole token: not inside a longer run of word characters. */
 	private static Rule token(String name, String regex, String... literals) {
-		return new PatternRule(name, B + "(" + regex + ")" + E, 1, lowered(literals), v -> true);
+		return new PatternRule(name, B + "(" + regex + ")" + E, 1, lowered(literals), v -> true).wordStart();
 	}
 
 	private static String[] lit(String... literals) {
