@@ -77,7 +77,7 @@ public final class GuardrailsCompiler {
 			}
 			else if (!settings.containsKey(name)) {
 				problems.add(where + ": unknown guardrail '" + name + "' (configured: "
-						+ (settings.isEmpty() ? "none" : String.join(", ", settings.keySet())) + ")");
+						+ (settings.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(settings.keySet()))) + ")");
 			}
 		}
 		return named;
