@@ -76,7 +76,7 @@ final class EntropyRule extends Rule {
 		if (!digit || !letter || !nonHex) {
 			return false; // no digit, no letter, or hex with dashes (UUIDs, SHAs, checksums)
 		}
-		if (integrityHash(value, start)) {
+		if (integrityHash(value, start) || pathLike(value, start, end)) {
 			return false;
 		}
 		return entropy(value, start, end) >= this.threshold;
@@ -92,8 +92,39 @@ final class EntropyRule extends Rule {
 				&& (value.charAt(end) == '\n' || value.charAt(end) == '\r');
 	}
 
-	/** {@code sha512-<base64>} and friends: Subresource Integrity, as in package-lock.json. */
+	/**
+	 * A path ({@code node_modules/pkg-1a2b3c}, {@code src/main/v2}): slashes with a segment of lower-case letters
+	 * only, which random base64 rarely has.
+	 */
+	private static boolean pathLike(String value, int start, int end) {
+		int segment = start;
+		boolean slash = false;
+		boolean wordSegment = false;
+		for (int i = start; i <= end; i++) {
+			if (i == end || value.charAt(i) == '/') {
+				slash |= i < end;
+				if (i - segment >= 3) {
+					boolean word = true;
+					for (int c = segment; c < i && word; c++) {
+						char ch = value.charAt(c);
+						word = (ch >= 'a' && ch <= 'z') || ch == '_' || ch == '-';
+					}
+					wordSegment |= word;
+				}
+				segment = i + 1;
+			}
+		}
+		return slash && wordSegment;
+	}
+
+	/**
+	 * {@code sha512-<base64>} and friends: Subresource Integrity, as in package-lock.json; go.sum's {@code h1:}
+	 * hashes.
+	 */
 	private static boolean integrityHash(String value, int start) {
+		if (start >= 3 && value.startsWith("h1:", start - 3)) {
+			return true;
+		}
 		int dash = value.indexOf('-', start);
 		if (dash < 0 || dash - start > 6) {
 			return false;

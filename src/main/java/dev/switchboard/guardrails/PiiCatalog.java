@@ -12,7 +12,7 @@ import java.util.Map;
  */
 final class PiiCatalog {
 
-	private static final String B = "(?:^|[^A-Za-z0-9_])";
+	private static final String B = SecretCatalog.B;
 
 	private static final String E = "(?:[^A-Za-z0-9_]|$)";
 
@@ -21,7 +21,7 @@ final class PiiCatalog {
 
 	static {
 		ENTITIES.put("email", List.of(new PatternRule("email",
-				"(?:^|[^A-Za-z0-9._%+\\-])([A-Za-z0-9._%+\\-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9\\-]{0,62}\\.)+[A-Za-z]{2,24})(?:[^A-Za-z0-9:\\-]|$)",
+				"(?:^|[^A-Za-z0-9._%+\\-]|\\\\[nrt])([A-Za-z0-9._%+\\-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9\\-]{0,62}\\.)+[A-Za-z]{2,24})(?:[^A-Za-z0-9.:\\-]|\\.[^A-Za-z0-9]|\\.$|$)",
 				1, new String[] { "@" }, PiiCatalog::email).wordStart()));
 		ENTITIES.put("phone", List.of(new PatternRule("phone",
 				// +CC then groups; or a North American (NXX) NXX-XXXX; or a national trunk-prefixed 0AA NNN NNNN
@@ -34,7 +34,7 @@ final class PiiCatalog {
 		ENTITIES.put("ip-address", List.of(
 				new PatternRule("ip-address", "(?:^|[^0-9.])((?:[0-9]{1,3}\\.){3}[0-9]{1,3})(?:[^0-9.]|\\.[^0-9]|\\.?$)", 1,
 						new String[] { "." }, PiiCatalog::ipv4).wordStart(),
-				new PatternRule("ip-address", "(?:^|[^A-Za-z0-9_:])((?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4})(?:[^A-Za-z0-9_:]|$)", 1,
+				new PatternRule("ip-address", "(?:^|[^A-Za-z0-9_:]|\\\\[nrt])((?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4})(?:[^A-Za-z0-9_:]|$)", 1,
 						new String[] { ":" }, PiiCatalog::ipv6).wordStart()));
 		ENTITIES.put("us-ssn", List.of(new PatternRule("us-ssn", B + "([0-9]{3}-[0-9]{2}-[0-9]{4})" + E, 1, null,
 				PiiCatalog::ssn).wordStart()));

@@ -18,7 +18,8 @@ final class SecretCatalog {
 	static final java.util.regex.Pattern PRIVATE_KEY_END = java.util.regex.Pattern
 		.compile("-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----");
 
-	private static final String B = "(?:^|[^A-Za-z0-9_])"; // a boundary before a token, kept out of group 1
+	/** A boundary before a token, kept out of group 1: a non-word char, or an escaped line break of JSON text. */
+	static final String B = "(?:^|[^A-Za-z0-9_]|\\\\[nrt])";
 
 	private static final String E = "(?:[^A-Za-z0-9_]|$)"; // a boundary after it
 
@@ -80,7 +81,7 @@ final class SecretCatalog {
 			// password = ..., secret: ..., api_key: ... (YAML, .env, JSON, code); not ${VAR}, <placeholder>, env lookups
 			named("secret-assignment",
 					"(?i:(?:^|[^A-Za-z0-9])(?:password|passwd|pwd|passphrase|secret|client[_\\-]?secret|api[_\\-]?key|apikey|access[_\\-]?token|auth[_\\-]?token|secret[_\\-]?key|private[_\\-]?key)[\"']?[ \\t]{0,4}(?:[:=]|:=|=>)[ \\t]{0,4}[\"']?)",
-					"[^\\s\"'`,;)\\]}]{4,200}", "", lit("pass", "pwd", "secret", "key", "token"), SecretCatalog::assignedSecret));
+					"[^\\s\"'`,;)\\]}<>]{4,200}", "", lit("pass", "pwd", "secret", "key", "token"), SecretCatalog::assignedSecret));
 
 	private SecretCatalog() {
 	}
@@ -124,11 +125,20 @@ final class SecretCatalog {
 
 	/**
 	 * A value assigned to a secret's name: a real one (see {@link #notPlaceholder}) that looks like a credential
-	 * rather than a word of prose ({@code secret: nobody}): eight characters or more, or not only letters.
+	 * rather than a word of prose ({@code secret: nobody}) or a name: eight characters or more, or not only letters,
+	 * and not an identifier.
 	 */
 	static boolean assignedSecret(String value) {
-		return notPlaceholder(value) && (value.length() >= 8 || !value.chars().allMatch(Character::isLetter));
+		return notPlaceholder(value) && (value.length() >= 8 || !value.chars().allMatch(Character::isLetter))
+				&& !IDENTIFIER.matcher(value).matches();
 	}
+
+	/**
+	 * A name rather than a value: lower-case words joined by separators ({@code x-api-key}, {@code db_password}) or
+	 * an upper-case constant, as code assigns to its own constants.
+	 */
+	private static final java.util.regex.Pattern IDENTIFIER = java.util.regex.Pattern
+		.compile("[a-z]+(?:[-_.][a-z]+)*|[A-Z]+(?:_[A-Z]+)*");
 
 	/**
 	 * Whether an assigned value is a real one: not a reference (a variable, template, environment or function
