@@ -90,7 +90,9 @@ final class PatternRule extends Rule {
 			if (start >= from && end > start && this.valid.test(text.value.substring(start, end))) {
 				out.add(new Span(start, end, this));
 			}
-			at = Math.max(matcher.end(), matcher.start() + 1);
+			// on from the end of the secret part, not of the match: its trailing boundary char may be the next
+			// token's leading one (two keys separated by one space)
+			at = Math.max((end > start) ? end : matcher.end(), matcher.start() + 1);
 		}
 	}
 

@@ -165,23 +165,25 @@ final class StreamGuard {
 		}
 		int hold = atEnd ? length : possibleStart(window, from);
 		List<Scanner.Hit> hits = this.scanner.find(window, from);
+		if (!atEnd) {
+			for (Scanner.Hit hit : hits) {
+				if (hit.start() <= hold && unterminatedPrivateKey(window, hit)) {
+					// a PEM block whose end line has not come: redacted from its begin line on, kept open to its end
+					accept(channel, window, hits, hit.start());
+					channel.open = channel.add(base + hit.start(), base + length, act(channel, hit, window));
+					channel.openSearch = Math.max(base, base + length - CONTEXT);
+					channel.decided = base + length;
+					return;
+				}
+			}
+		}
 		for (Scanner.Hit hit : hits) {
 			if (hit.start() < hold && hit.end() > hold) {
 				hold = hit.start(); // a match that reaches into the held tail is not decided yet
 			}
 		}
 		if (!atEnd && length - hold > MAX_HOLD) {
-			for (Scanner.Hit hit : hits) {
-				if (hit.start() == hold && hit.rule().name().equals(SecretCatalog.PRIVATE_KEY)) {
-					accept(channel, window, hits, hold);
-					// a PEM block longer than the hold-back: redacted from here to its end line, however far
-					Final open = channel.add(base + hold, base + length, act(channel, hit, window));
-					channel.open = open;
-					channel.openSearch = Math.max(base, base + length - CONTEXT);
-					channel.decided = base + length;
-					return;
-				}
-			}
+			// a possible match longer than the hold-back is given up; a match across the cut is taken as it is
 			int forced = length - MAX_HOLD;
 			for (Scanner.Hit hit : hits) {
 				if (hit.start() < forced && hit.end() > forced) {
@@ -192,6 +194,11 @@ final class StreamGuard {
 		}
 		accept(channel, window, hits, hold);
 		channel.decided = Math.max(channel.decided, base + hold);
+	}
+
+	private static boolean unterminatedPrivateKey(String window, Scanner.Hit hit) {
+		return hit.rule().name().equals(SecretCatalog.PRIVATE_KEY)
+				&& !SecretCatalog.PRIVATE_KEY_END.matcher(window).region(hit.start(), hit.end()).find();
 	}
 
 	private void accept(Channel channel, String window, List<Scanner.Hit> hits, int hold) {
@@ -209,10 +216,14 @@ final class StreamGuard {
 		return this.context.act(this.scanner, hit, window.substring(hit.start(), hit.end()), channel.jsonText);
 	}
 
-	/** The first position at or after {@code from} where a match could begin and still be unfinished; else the end. */
+	/**
+	 * The first position at or after {@code from} where a match could begin and still be unfinished; else the end.
+	 * Only the last {@link #MAX_HOLD} characters are asked: an earlier start could not be held anyway (a PEM block
+	 * that began earlier is found whole by the scan and kept open).
+	 */
 	private int possibleStart(String window, int from) {
 		int length = window.length();
-		for (int p = Math.max(from, 0); p < length; p++) {
+		for (int p = Math.max(from, length - MAX_HOLD); p < length; p++) {
 			if (p > 0 && isWord(window.charAt(p - 1)) && isWord(window.charAt(p))) {
 				continue; // inside a word: every rule starts at a boundary
 			}
