@@ -43,7 +43,7 @@ final class KeywordRule {
 			}
 		}
 		regex.append(")(?:[^\\p{L}\\p{N}_]|$)");
-		return new PatternRule(NAME, regex.toString(), 1, literals, value -> true).wordStart();
+		return new PatternRule(NAME, regex.toString(), 1, literals, value -> true).wordStart().builtIn();
 	}
 
 }

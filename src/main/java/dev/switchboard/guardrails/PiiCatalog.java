@@ -22,22 +22,22 @@ final class PiiCatalog {
 	static {
 		ENTITIES.put("email", List.of(new PatternRule("email",
 				"(?:^|[^A-Za-z0-9._%+\\-]|\\\\[nrt])([A-Za-z0-9._%+\\-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9\\-]{0,62}\\.)+[A-Za-z]{2,24})(?:[^A-Za-z0-9.:\\-]|\\.[^A-Za-z0-9]|\\.$|$)",
-				1, new String[] { "@" }, PiiCatalog::email).wordStart()));
+				1, new String[] { "@" }, PiiCatalog::email).wordStart().builtIn()));
 		ENTITIES.put("phone", List.of(new PatternRule("phone",
 				// +CC then groups; or a North American (NXX) NXX-XXXX; or a national trunk-prefixed 0AA NNN NNNN
 				B + "(\\+[1-9][0-9]{0,2}(?:[ .\\-]?\\(?[0-9]{1,4}\\)?){2,5}|\\(?[2-9][0-9]{2}\\)?[ .\\-]?[2-9][0-9]{2}[ .\\-][0-9]{4}|0[1-9][0-9]{0,3}[ \\-/][0-9]{3,4}[ \\-]?[0-9]{3,4})" + E,
-				1, null, PiiCatalog::phone).wordStart()));
+				1, null, PiiCatalog::phone).wordStart().digits(8).builtIn()));
 		ENTITIES.put("credit-card", List.of(new PatternRule("credit-card", B + "([0-9](?:[ \\-]?[0-9]){12,18})" + E, 1,
-				null, PiiCatalog::card).wordStart()));
+				null, PiiCatalog::card).wordStart().digits(13).builtIn()));
 		ENTITIES.put("iban", List.of(new PatternRule("iban",
-				B + "([A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)" + E, 1, null, PiiCatalog::iban).wordStart()));
+				B + "([A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)" + E, 1, null, PiiCatalog::iban).wordStart().digits(2).builtIn()));
 		ENTITIES.put("ip-address", List.of(
 				new PatternRule("ip-address", "(?:^|[^0-9.])((?:[0-9]{1,3}\\.){3}[0-9]{1,3})(?:[^0-9.]|\\.[^0-9]|\\.?$)", 1,
-						new String[] { "." }, PiiCatalog::ipv4).wordStart(),
+						new String[] { "." }, PiiCatalog::ipv4).wordStart().digits(4).builtIn(),
 				new PatternRule("ip-address", "(?:^|[^A-Za-z0-9_:]|\\\\[nrt])((?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4})(?:[^A-Za-z0-9_:]|$)", 1,
-						new String[] { ":" }, PiiCatalog::ipv6).wordStart()));
+						new String[] { ":" }, PiiCatalog::ipv6).wordStart().digits(1).builtIn()));
 		ENTITIES.put("us-ssn", List.of(new PatternRule("us-ssn", B + "([0-9]{3}-[0-9]{2}-[0-9]{4})" + E, 1, null,
-				PiiCatalog::ssn).wordStart()));
+				PiiCatalog::ssn).wordStart().digits(9).builtIn()));
 	}
 
 	private PiiCatalog() {

@@ -12,7 +12,7 @@ final class RestoreRule extends Rule {
 	static final String NAME = "masked-value";
 
 	private static final PatternRule PLACEHOLDER = new PatternRule(NAME, "\\[[A-Z][A-Z0-9_]{0,40}_[0-9]{1,6}\\]",
-			new String[] { "[" });
+			new String[] { "[" }).builtIn();
 
 	private final Masks masks;
 

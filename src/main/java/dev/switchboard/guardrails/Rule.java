@@ -3,6 +3,8 @@ package dev.switchboard.guardrails;
 import java.util.List;
 import java.util.Locale;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One detection rule: finds whole matches in a text, and tells whether a match starting at a position may still be
  * unfinished at the text's end (what a stream holds back). The rule's name is public interface: it is in
@@ -48,10 +50,65 @@ abstract class Rule {
 
 		final String value;
 
-		private String lower;
+		private @Nullable String lower;
+
+		private int digits = -1;
 
 		Text(String value) {
 			this.value = value;
+		}
+
+		/** Which pairs of adjacent (lower-case ASCII) chars occur: 128 x 128 bits, made once per text. */
+		private long @Nullable [] pairs;
+
+		/**
+		 * Whether {@code literal} (lower case) may occur in the text: every pair of its adjacent chars occurs. A
+		 * quick no for almost every literal of almost every text, before a real search.
+		 */
+		boolean mayContain(String literal) {
+			if (this.pairs == null) {
+				String lower = lower();
+				long[] pairs = new long[256];
+				for (int i = 0; i + 1 < lower.length(); i++) {
+					int bit = (ascii(lower.charAt(i)) << 7) | ascii(lower.charAt(i + 1));
+					pairs[bit >>> 6] |= 1L << bit;
+				}
+				for (int i = 0; i < lower.length(); i++) {
+					int bit = (ascii(lower.charAt(i)) << 7); // a char with the null char after it: "occurs"
+					pairs[bit >>> 6] |= 1L << bit;
+				}
+				this.pairs = pairs;
+			}
+			if (literal.length() == 1) {
+				int bit = ascii(literal.charAt(0)) << 7;
+				return (this.pairs[bit >>> 6] & (1L << bit)) != 0;
+			}
+			for (int i = 0; i + 1 < literal.length(); i++) {
+				int bit = (ascii(literal.charAt(i)) << 7) | ascii(literal.charAt(i + 1));
+				if ((this.pairs[bit >>> 6] & (1L << bit)) == 0) {
+					return false;
+				}
+			}
+			return true;
+		}
+
+		private static int ascii(char c) {
+			return (c < 128) ? ((c == 0) ? 127 : c) : 127;
+		}
+
+		/** How many ASCII digits the text has, counted once. */
+		int digits() {
+			if (this.digits < 0) {
+				int count = 0;
+				for (int i = 0; i < this.value.length(); i++) {
+					char c = this.value.charAt(i);
+					if (c >= '0' && c <= '9') {
+						count++;
+					}
+				}
+				this.digits = count;
+			}
+			return this.digits;
 		}
 
 		String lower() {

@@ -48,7 +48,8 @@ final class SecretCatalog {
 			token("slack-token", "xox[baprse]-[0-9A-Za-z\\-]{10,250}|xapp-[0-9]-[A-Z0-9]{8,}-[0-9]{6,}-[a-z0-9]{32,}",
 					"xox", "xapp-"),
 			new PatternRule("slack-webhook",
-					"https://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/\\-]{20,}", lit("hooks.slack.com")),
+					"https://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/\\-]{20,}", lit("hooks.slack.com"))
+				.builtIn(),
 			// Stripe secret and restricted keys (publishable pk_ keys are public)
 			token("stripe-key", "(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{24,247}", "sk_live_", "sk_test_", "rk_live_",
 					"rk_test_"),
@@ -74,7 +75,7 @@ final class SecretCatalog {
 			// PEM private keys, the whole block; an unterminated block to the end of the text
 			new PatternRule(PRIVATE_KEY,
 					"-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:[\\s\\S]*?-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|[\\s\\S]*$)",
-					lit("private key")),
+					lit("private key")).builtIn(),
 			// user:password@ in URLs and connection strings (postgres://, mongodb+srv://, redis://, https://, ...)
 			named("url-credentials", "[A-Za-z][A-Za-z0-9+.\\-]{1,20}://[^\\s:/@\"'<>]{1,40}:", "[^\\s:/@\"'<>]{1,256}",
 					"@[A-Za-z0-9.\\-\\[\\]]+", lit("://"), SecretCatalog::notPlaceholder),
@@ -99,12 +100,12 @@ final class SecretCatalog {
 	private static Rule named(String name, String prefix, String secret, String suffix, String[] literals,
 			java.util.function.Predicate<String> valid) {
 		return new PatternRule(name, prefix + "(" + secret + ")" + suffix, 1, literals, valid,
-				"(?<=" + prefix + ")(?:" + secret + ")" + suffix);
+				"(?<=" + prefix + ")(?:" + secret + ")" + suffix).builtIn();
 	}
 
 	/** A rule whose match is a whole token: not inside a longer run of word characters. */
 	private static Rule token(String name, String regex, String... literals) {
-		return new PatternRule(name, B + "(" + regex + ")" + E, 1, lowered(literals), v -> true).wordStart();
+		return new PatternRule(name, B + "(" + regex + ")" + E, 1, lowered(literals), v -> true).wordStart().builtIn();
 	}
 
 	private static String[] lit(String... literals) {

@@ -107,6 +107,38 @@ class DetectionQualityTests {
 		assertThat(rate).as("false-positive rate; " + examples).isLessThan(0.002);
 	}
 
+	/** Reported, not asserted (tests never assert speed): what the scan costs on a typical request and stream event. */
+	@Test
+	void costOfTheScanOnATypicalRequestAndStreamEvent() {
+		byte[] request = ("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"system\",\"content\":\"You are a helpful "
+				+ "assistant.\"},{\"role\":\"user\",\"content\":\"" + "Summarize the following meeting notes in three bullet "
+						.repeat(12) + "\"}]}").getBytes(StandardCharsets.UTF_8);
+		Scanner requests = new Scanner(List.of(SecretCatalogTests.compile(Map.of("type", "secrets")),
+				SecretCatalogTests.compile(Map.of("type", "pii"))), Direction.REQUEST, null);
+		GuardContext context = StreamGuardTests.context();
+		long requestNanos = time(20_000, () -> TextChecks.local(request, JsonTexts.Mode.REQUEST, requests, context));
+		Scanner answers = new Scanner(List.of(StreamGuardTests.withResponse(SecretCatalogTests.compile(Map.of("type", "secrets"))),
+				StreamGuardTests.withResponse(SecretCatalogTests.compile(Map.of("type", "pii")))), Direction.RESPONSE, null);
+		StreamGuard guard = new StreamGuard(context, answers);
+		String[] words = { " the", " quick", " brown", " fox", " jumps", " over", " a", " lazy", " dog." };
+		int[] i = { 0 };
+		long eventNanos = time(50_000,
+				() -> guard.accept(StreamGuardTests.chatEvent(words[i[0]++ % words.length]).getBytes(StandardCharsets.UTF_8)));
+		System.out.printf("guardrails cost: %d-byte chat request, secrets + pii: %.1f us per request; stream event, "
+				+ "secrets + pii on answers: %.1f us per event%n", request.length, requestNanos / 1000.0, eventNanos / 1000.0);
+	}
+
+	private static long time(int rounds, Runnable work) {
+		for (int i = 0; i < rounds; i++) {
+			work.run();
+		}
+		long start = System.nanoTime();
+		for (int i = 0; i < rounds; i++) {
+			work.run();
+		}
+		return (System.nanoTime() - start) / rounds;
+	}
+
 	private static String read(Path root, String suffix) throws IOException {
 		StringBuilder out = new StringBuilder();
 		try (Stream<Path> files = Files.walk(root)) {
