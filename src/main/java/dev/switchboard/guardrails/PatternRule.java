@@ -32,6 +32,9 @@ final class PatternRule extends Rule {
 
 	private boolean wordStart;
 
+	/** Whether every match's token begins with one of the literals (a prefixed key: ghp_, AKIA, sk-ant-). */
+	private boolean prefixed;
+
 	/** Fewer digits than this in the whole text and the rule cannot match: not tried. */
 	private int minDigits;
 
@@ -115,6 +118,12 @@ final class PatternRule extends Rule {
 	 * time): matched with {@code java.util.regex}, several times faster than RE2/J on prose. Users' patterns stay
 	 * on RE2/J.
 	 */
+	/** Marks a token rule whose literals are the prefixes its tokens begin with: a quick no for other tails. */
+	PatternRule prefixed() {
+		this.prefixed = true;
+		return this;
+	}
+
 	/** Marks a rule that needs at least {@code digits} digits (a phone, a card number): not tried on texts with fewer. */
 	PatternRule digits(int digits) {
 		this.minDigits = digits;
@@ -154,6 +163,9 @@ final class PatternRule extends Rule {
 		if (this.wordStart && !hasWordChar(text, start)) {
 			return false;
 		}
+		if (this.prefixed && this.literals != null && !prefixPossible(text, start)) {
+			return false;
+		}
 		java.util.regex.Matcher matcher = this.prefix.matcher(new StepBudget(text, 20_000));
 		matcher.useTransparentBounds(true);
 		matcher.region(start, text.length());
@@ -164,6 +176,19 @@ final class PatternRule extends Rule {
 		catch (StepBudget.Exhausted ex) {
 			return true;
 		}
+	}
+
+	/** Whether the token at {@code start} (after its boundary char) begins with, or is the beginning of, a literal. */
+	private boolean prefixPossible(String text, int start) {
+		int token = (start < text.length() && !Character.isLetterOrDigit(text.charAt(start))) ? start + 1 : start;
+		int length = text.length() - token;
+		for (String literal : this.literals) {
+			int common = Math.min(length, literal.length());
+			if (text.regionMatches(true, token, literal, 0, common)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static boolean hasWordChar(String text, int start) {

@@ -105,7 +105,9 @@ final class SecretCatalog {
 
 	/** A rule whose match is a whole token: not inside a longer run of word characters. */
 	private static Rule token(String name, String regex, String... literals) {
-		return new PatternRule(name, B + "(" + regex + ")" + E, 1, lowered(literals), v -> true).wordStart().builtIn();
+		return new PatternRule(name, B + "(" + regex + ")" + E, 1, lowered(literals), v -> true).wordStart()
+			.prefixed()
+			.builtIn();
 	}
 
 	private static String[] lit(String... literals) {
