@@ -1,6 +1,5 @@
 package dev.switchboard.guardrails;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +9,6 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 import dev.switchboard.config.SwitchboardProperties;
-import dev.switchboard.provider.Endpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -129,14 +127,6 @@ class GuardrailsFuzzTests {
 		Guardrail compiled = GuardrailsCompiler.compile(properties, problems).byName().get("user");
 		assertThat(problems).isEmpty();
 		return compiled;
-	}
-
-	static byte[] utf8(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
-	}
-
-	static Endpoint chat() {
-		return Endpoint.CHAT_COMPLETIONS;
 	}
 
 }

@@ -32,7 +32,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
-import dev.switchboard.support.Json;
 import dev.switchboard.testsupport.AnthropicFixtures;
 import dev.switchboard.testsupport.GatewayIntegrationTest;
 import dev.switchboard.testsupport.OpenAiFixtures;
@@ -299,7 +298,7 @@ class GuardrailsIntegrationTests extends GatewayIntegrationTest {
 
 	private double hits(String guardrail, String rule, String action) {
 		var counter = this.meters.find(GuardrailAudit.HITS).tag("guardrail", guardrail).tag("rule", rule)
-			.tag("action", action).counter();
+			.tag("action", action).tag("direction", "request").tag("route", "guarded").counter();
 		return (counter != null) ? counter.count() : 0;
 	}
 
@@ -343,10 +342,6 @@ class GuardrailsIntegrationTests extends GatewayIntegrationTest {
 		AnthropicClient client = AnthropicOkHttpClient.builder().baseUrl(baseUrl()).apiKey(TEAM_A_KEY).maxRetries(0).build();
 		this.sdks.add(client::close);
 		return client;
-	}
-
-	static String quoted(String text) {
-		return Json.quote(text);
 	}
 
 }

@@ -120,6 +120,32 @@ class StreamGuardTests {
 		assertThat(String.join("", out)).contains("[REDACTED:github-token]").doesNotContain(secret.substring(7));
 	}
 
+	@Test
+	void toolCallArgumentsAreCheckedAcrossEventsAndRestoredValuesEscaped() {
+		String secret = Fixtures.githubToken();
+		Masks masks = new Masks();
+		masks.placeholder("EMAIL", "a\"b@example.com");
+		Scanner scanner = new Scanner(List.of(withResponse(SECRETS)), Direction.RESPONSE, new RestoreRule(masks));
+		StreamGuard guard = new StreamGuard(context(), scanner);
+		List<String> out = new ArrayList<>();
+		String args = "{\"to\":\"[EMAIL_1]\",\"token\":\"" + secret + "\"}";
+		for (int i = 0; i < args.length(); i += 7) {
+			String piece = args.substring(i, Math.min(args.length(), i + 7));
+			String event = "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":"
+					+ Json.quote(piece) + "}}\n\n";
+			guard.accept(event.getBytes(StandardCharsets.UTF_8)).forEach(b -> out.add(new String(b, StandardCharsets.UTF_8)));
+		}
+		guard.finish().forEach(b -> out.add(new String(b, StandardCharsets.UTF_8)));
+		StringBuilder json = new StringBuilder();
+		tools.jackson.databind.json.JsonMapper mapper = tools.jackson.databind.json.JsonMapper.builder().build();
+		for (String event : out) {
+			json.append(mapper.readTree(event.substring(event.indexOf("data: ") + 6).trim()).path("delta").path("partial_json").asString());
+		}
+		tools.jackson.databind.JsonNode input = mapper.readTree(json.toString());
+		assertThat(input.path("to").asString()).as("the original, JSON-escaped inside the arguments").isEqualTo("a\"b@example.com");
+		assertThat(input.path("token").asString()).isEqualTo("[REDACTED:github-token]");
+	}
+
 	static Scanner responseScanner(Guardrail guardrail) {
 		return new Scanner(List.of(withResponse(guardrail)), Direction.RESPONSE, null);
 	}
