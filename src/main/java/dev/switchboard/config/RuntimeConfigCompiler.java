@@ -131,6 +131,7 @@ public final class RuntimeConfigCompiler {
 			problems.add("switchboard.limits.max-request-bytes must be positive");
 		}
 		Guardrails guardrails = GuardrailsCompiler.compile(properties, problems);
+		properties.getState().check(SwitchboardProperties.PREFIX + ".state", problems);
 		if (!problems.isEmpty()) {
 			throw new InvalidConfigurationException(problems);
 		}
