@@ -93,22 +93,12 @@ final class PatternRule extends Rule {
 			return;
 		}
 		if (this.builtIn != null) {
-			findBuiltIn(text, from, out);
-			return;
+			java.util.regex.Matcher matcher = this.builtIn.matcher(text.value);
+			scan(text, from, out, matcher::find, matcher::start, matcher::end, matcher::start, matcher::end);
 		}
-		com.google.re2j.Matcher matcher = this.pattern.matcher(text.value);
-		// from before 'from': a rule's leading boundary is a consumed char, and a secret after its name (password: ...)
-		// matches with the name in the context a stream keeps; only the secret part must start at 'from' or later
-		int at = Math.max(0, from - LOOK_BACK);
-		while (at <= text.value.length() && matcher.find(at)) {
-			int start = matcher.start(this.group);
-			int end = matcher.end(this.group);
-			if (start >= from && end > start && this.valid.test(text.value.substring(start, end))) {
-				out.add(new Span(start, end, this));
-			}
-			// on from the end of the secret part, not of the match: its trailing boundary char may be the next
-			// token's leading one (two keys separated by one space)
-			at = Math.max((end > start) ? end : matcher.end(), matcher.start() + 1);
+		else {
+			com.google.re2j.Matcher matcher = this.pattern.matcher(text.value);
+			scan(text, from, out, matcher::find, matcher::start, matcher::end, matcher::start, matcher::end);
 		}
 	}
 
@@ -145,16 +135,25 @@ final class PatternRule extends Rule {
 		return this;
 	}
 
-	private void findBuiltIn(Text text, int from, List<Span> out) {
-		java.util.regex.Matcher matcher = this.builtIn.matcher(text.value);
+	/**
+	 * The match loop, the same for either engine's matcher: {@code find(at)} searches from {@code at} with what
+	 * precedes it visible; {@code start}/{@code end} of a group and of the whole match.
+	 */
+	private void scan(Text text, int from, List<Span> out, java.util.function.IntPredicate find,
+			java.util.function.IntUnaryOperator groupStart, java.util.function.IntUnaryOperator groupEnd,
+			java.util.function.IntSupplier matchStart, java.util.function.IntSupplier matchEnd) {
+		// from before 'from': a rule's leading boundary is a consumed char, and a secret after its name (password: ...)
+		// matches with the name in the context a stream keeps; only the secret part must start at 'from' or later
 		int at = Math.max(0, from - LOOK_BACK);
-		while (at <= text.value.length() && matcher.find(at)) {
-			int start = matcher.start(this.group);
-			int end = matcher.end(this.group);
+		while (at <= text.value.length() && find.test(at)) {
+			int start = groupStart.applyAsInt(this.group);
+			int end = groupEnd.applyAsInt(this.group);
 			if (start >= from && end > start && this.valid.test(text.value.substring(start, end))) {
 				out.add(new Span(start, end, this));
 			}
-			at = Math.max((end > start) ? end : matcher.end(), matcher.start() + 1);
+			// on from the end of the secret part, not of the match: its trailing boundary char may be the next
+			// token's leading one (two keys separated by one space)
+			at = Math.max((end > start) ? end : matchEnd.getAsInt(), matchStart.getAsInt() + 1);
 		}
 	}
 
