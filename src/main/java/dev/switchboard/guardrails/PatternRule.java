@@ -32,6 +32,9 @@ final class PatternRule extends Rule {
 
 	private boolean wordStart;
 
+	/** Whether a stream's hold-back asks a look-behind of the secret's name, which must then be in the text. */
+	private final boolean named;
+
 	/** Whether every match's token begins with one of the literals (a prefixed key: ghp_, AKIA, sk-ant-). */
 	private boolean prefixed;
 
@@ -60,6 +63,7 @@ final class PatternRule extends Rule {
 	PatternRule(String name, String regex, int group, String @Nullable [] literals, Predicate<String> valid,
 			@Nullable String hold) {
 		super(name);
+		this.named = hold != null;
 		try {
 			this.pattern = com.google.re2j.Pattern.compile(regex);
 		}
@@ -165,6 +169,9 @@ final class PatternRule extends Rule {
 		if (this.prefixed && this.literals != null && !prefixPossible(text, start)) {
 			return false;
 		}
+		if (this.named && this.literals != null && !containsIgnoringCase(text, this.literals)) {
+			return false; // the name the secret follows is not there: no look-behind to try at every position
+		}
 		java.util.regex.Matcher matcher = this.prefix.matcher(new StepBudget(text, 20_000));
 		matcher.useTransparentBounds(true);
 		matcher.region(start, text.length());
@@ -185,6 +192,18 @@ final class PatternRule extends Rule {
 			int common = Math.min(length, literal.length());
 			if (text.regionMatches(true, token, literal, 0, common)) {
 				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean containsIgnoringCase(String text, String[] literals) {
+		for (String literal : literals) {
+			char first = literal.charAt(0);
+			for (int i = text.length() - literal.length(); i >= 0; i--) {
+				if (Character.toLowerCase(text.charAt(i)) == first && text.regionMatches(true, i, literal, 0, literal.length())) {
+					return true;
+				}
 			}
 		}
 		return false;
