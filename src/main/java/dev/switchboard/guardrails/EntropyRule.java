@@ -32,9 +32,20 @@ final class EntropyRule extends Rule {
 		String value = text.value;
 		int i = from;
 		int length = value.length();
-		// a token that started before 'from' is not ours to judge
-		while (i < length && i > 0 && isToken(value.charAt(i - 1)) && isToken(value.charAt(i))) {
-			i++;
+		if (i > 0 && i < length && isToken(value.charAt(i - 1)) && isToken(value.charAt(i))) {
+			// a token that began before 'from' (a stream released its first part as a plain word): judged whole, and
+			// what is left of it from 'from' on is acted on
+			int start = i - 1;
+			while (start > 0 && isToken(value.charAt(start - 1))) {
+				start--;
+			}
+			while (i < length && isToken(value.charAt(i))) {
+				i++;
+			}
+			if (i - start >= this.minLength && i - start <= MAX_LENGTH && !base64Line(value, start, i)
+					&& looksRandom(value, start, i)) {
+				out.add(new Span(from, i, this));
+			}
 		}
 		while (i < length) {
 			if (!isToken(value.charAt(i))) {

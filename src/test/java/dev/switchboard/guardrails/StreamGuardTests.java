@@ -146,6 +146,15 @@ class StreamGuardTests {
 		assertThat(input.path("token").asString()).isEqualTo("[REDACTED:github-token]");
 	}
 
+	@Test
+	void aRandomTokenWhoseFirstEventLookedLikeAWordHasTheRestRedacted() {
+		String rest = Fixtures.alnum(30, 77) + "9";
+		String out = chatText(run(guard(responseScanner(SECRETS), Endpoint.CHAT_COMPLETIONS),
+				chatEvents(List.of("token abcd", rest, " end"))));
+		assertThat(out).as("the plain first part went out before the rest could be judged")
+			.isEqualTo("token abcd[REDACTED:high-entropy] end");
+	}
+
 	static Scanner responseScanner(Guardrail guardrail) {
 		return new Scanner(List.of(withResponse(guardrail)), Direction.RESPONSE, null);
 	}
