@@ -43,6 +43,8 @@ public enum ErrorCode {
 
 	/** A guardrail refused the request or its answer; the message names the guardrail and the rule, never the text. */
 	GUARDRAIL_BLOCKED(HttpStatus.BAD_REQUEST, "guardrail_blocked", "invalid_request_error"),
+	/** 400: a request parameter the gateway cannot serve (Gemini's stream without {@code alt=sse}). */
+	UNSUPPORTED_PARAMETER(HttpStatus.BAD_REQUEST, "unsupported_parameter", "invalid_request_error"),
 
 	/** Every target failed with 429. */
 	RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "rate_limited", "rate_limit_error"),
