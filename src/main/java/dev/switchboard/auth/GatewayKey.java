@@ -1,6 +1,7 @@
 package dev.switchboard.auth;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
@@ -17,9 +18,15 @@ import org.jspecify.annotations.Nullable;
  * @param ipAllow the client addresses it may be used from, or {@code null} for any
  * @param expiresAt when it stops working, or {@code null} for never
  * @param byo whether it may bring its own provider credential ({@code x-provider-api-key})
+ * @param guardrails names of the guardrails its requests get besides the global ones and their route's
  */
 public record GatewayKey(String name, ModelPolicy models, Role role, EndpointPolicy endpoints,
-		@Nullable Set<String> providers, @Nullable IpRanges ipAllow, @Nullable Instant expiresAt, boolean byo) {
+		@Nullable Set<String> providers, @Nullable IpRanges ipAllow, @Nullable Instant expiresAt, boolean byo,
+		List<String> guardrails) {
+
+	public GatewayKey {
+		guardrails = List.copyOf(guardrails);
+	}
 
 	/** A key that is not an admin key. */
 	public GatewayKey(String name, ModelPolicy models) {
@@ -28,7 +35,7 @@ public record GatewayKey(String name, ModelPolicy models, Role role, EndpointPol
 
 	/** A key with no scope but its models: an admin or a user. */
 	public GatewayKey(String name, ModelPolicy models, boolean admin) {
-		this(name, models, admin ? Role.ADMIN : Role.USER, EndpointPolicy.any(), null, null, null, false);
+		this(name, models, admin ? Role.ADMIN : Role.USER, EndpointPolicy.any(), null, null, null, false, List.of());
 	}
 
 	/** Whether it may call {@code /admin/**}, actuator writes and {@code /actuator/gateway/**}. */

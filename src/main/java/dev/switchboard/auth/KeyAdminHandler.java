@@ -133,7 +133,7 @@ public final class KeyAdminHandler {
 			subject[0] = name;
 			ObjectNode fields = body.deepCopy();
 			fields.remove("name");
-			KeySpec spec = spec(KeySpec.DEFAULT, fields);
+			KeySpec spec = spec(KeySpec.DEFAULT, fields, config);
 			if (config.keys().record(name) != null || this.apiKeys.index().record(name) != null) {
 				throw taken(name);
 			}
@@ -177,7 +177,7 @@ public final class KeyAdminHandler {
 			if (renamed != null && !(renamed.isString() && renamed.asString().equals(name))) {
 				throw invalid("name", "A key's name cannot be changed; issue a new key instead.");
 			}
-			KeyRecord after = before.withSpec(spec(before.spec(), body), Instant.now());
+			KeyRecord after = before.withSpec(spec(before.spec(), body, config), Instant.now());
 			return this.apiKeys.store().update(after).then(Mono.defer(() -> {
 				this.apiKeys.index().put(after);
 				return json(HttpStatus.OK, view(after));
@@ -263,13 +263,23 @@ public final class KeyAdminHandler {
 		return out;
 	}
 
-	private static KeySpec spec(KeySpec base, ObjectNode changes) {
+	/** {@code base} changed, checked whole; the guardrails it names must be configured ones. */
+	private static KeySpec spec(KeySpec base, ObjectNode changes, RuntimeConfig config) {
+		KeySpec next;
 		try {
-			return base.with(changes);
+			next = base.with(changes);
 		}
 		catch (KeyValidationException ex) {
 			throw invalid(ex.field(), ex.getMessage());
 		}
+		List<String> guardrails = next.guardrailNames();
+		for (int i = 0; i < guardrails.size(); i++) {
+			if (!config.guardrails().knows(guardrails.get(i))) {
+				throw invalid("guardrails[" + i + "]", "No guardrail is named '" + guardrails.get(i)
+						+ "' (switchboard.guardrails).");
+			}
+		}
+		return next;
 	}
 
 	private static Duration grace(JsonNode value) {

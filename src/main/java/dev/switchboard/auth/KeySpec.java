@@ -124,7 +124,27 @@ public record KeySpec(Role role, @Nullable List<String> models, @Nullable List<S
 		return new GatewayKey(name, (this.models != null) ? ModelPolicy.of(this.models) : ModelPolicy.any(), this.role,
 				(this.endpoints != null) ? EndpointPolicy.of(this.endpoints) : EndpointPolicy.any(),
 				(this.providers != null) ? Set.copyOf(new LinkedHashSet<>(this.providers)) : null,
-				(this.ipAllow != null) ? IpRanges.parse(this.ipAllow) : null, this.expiresAt, this.byo);
+				(this.ipAllow != null) ? IpRanges.parse(this.ipAllow) : null, this.expiresAt, this.byo,
+				guardrailNames());
+	}
+
+	/** {@code names} as the JSON list a description keeps, or {@code null} for none. */
+	public static @Nullable JsonNode names(@Nullable List<String> names) {
+		if (names == null || names.isEmpty()) {
+			return null;
+		}
+		var array = JsonNodeFactory.instance.arrayNode();
+		names.forEach(array::add);
+		return array;
+	}
+
+	/** The names in {@code guardrails}, in order; none when it is unset. */
+	public List<String> guardrailNames() {
+		List<String> names = new ArrayList<>();
+		if (this.guardrails != null) {
+			this.guardrails.forEach(name -> names.add(name.asString()));
+		}
+		return names;
 	}
 
 	/** Checks each value of a list field, so that the error names the one at fault ({@code ip-allow[1]}). */

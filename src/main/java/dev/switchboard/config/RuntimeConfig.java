@@ -6,6 +6,7 @@ import dev.switchboard.provider.Passthrough;
 
 import dev.switchboard.auth.ClientAddresses;
 import dev.switchboard.auth.KeyRegistry;
+import dev.switchboard.guardrails.Guardrails;
 import dev.switchboard.routing.RouteTable;
 
 /**
@@ -18,10 +19,12 @@ import dev.switchboard.routing.RouteTable;
  * @param protectActuator whether reading actuator endpoints other than health needs a gateway key
  * @param accessLog whether each request is written to the access log
  * @param passthroughs how {@code /proxy/{provider}/**} reaches each provider that has an HTTP upstream, by id
+ * @param guardrails the guardrails, global and by route and key
  * @param clientAddresses how the client's address is told, for keys' {@code ip-allow} ({@code trusted-proxies})
  */
 public record RuntimeConfig(KeyRegistry keys, RouteTable routes, long maxRequestBytes, boolean protectActuator,
-		boolean accessLog, Map<String, Passthrough> passthroughs, ClientAddresses clientAddresses) {
+		boolean accessLog, Map<String, Passthrough> passthroughs, Guardrails guardrails,
+		ClientAddresses clientAddresses) {
 
 	public RuntimeConfig {
 		passthroughs = Map.copyOf(passthroughs);
@@ -29,8 +32,15 @@ public record RuntimeConfig(KeyRegistry keys, RouteTable routes, long maxRequest
 
 	/** A snapshot that believes no proxy's {@code X-Forwarded-For}. */
 	public RuntimeConfig(KeyRegistry keys, RouteTable routes, long maxRequestBytes, boolean protectActuator,
+			boolean accessLog, Map<String, Passthrough> passthroughs, Guardrails guardrails) {
+		this(keys, routes, maxRequestBytes, protectActuator, accessLog, passthroughs, guardrails,
+				ClientAddresses.direct());
+	}
+
+	/** A snapshot without guardrails. */
+	public RuntimeConfig(KeyRegistry keys, RouteTable routes, long maxRequestBytes, boolean protectActuator,
 			boolean accessLog, Map<String, Passthrough> passthroughs) {
-		this(keys, routes, maxRequestBytes, protectActuator, accessLog, passthroughs, ClientAddresses.direct());
+		this(keys, routes, maxRequestBytes, protectActuator, accessLog, passthroughs, Guardrails.NONE);
 	}
 
 	/** A snapshot with open actuator reads, the access log on and no passthrough. */

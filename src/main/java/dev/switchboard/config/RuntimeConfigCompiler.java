@@ -26,6 +26,8 @@ import dev.switchboard.auth.KeySpec;
 import dev.switchboard.auth.KeyValidationException;
 import dev.switchboard.auth.ModelPolicy;
 import dev.switchboard.auth.Role;
+import dev.switchboard.guardrails.Guardrails;
+import dev.switchboard.guardrails.GuardrailsCompiler;
 import dev.switchboard.provider.AdapterDecorator;
 import dev.switchboard.provider.Passthrough;
 import dev.switchboard.provider.Provider;
@@ -141,12 +143,13 @@ public final class RuntimeConfigCompiler {
 		catch (IllegalArgumentException ex) {
 			problems.add("switchboard.trusted-proxies: " + ex.getMessage());
 		}
+		Guardrails guardrails = GuardrailsCompiler.compile(properties, problems);
 		properties.getState().check(SwitchboardProperties.PREFIX + ".state", problems);
 		if (!problems.isEmpty()) {
 			throw new InvalidConfigurationException(problems);
 		}
 		return new RuntimeConfig(keys, new RouteTable(aliases, providers), maxRequestBytes, properties.isProtectActuator(),
-				properties.isAccessLog(), passthroughs, clientAddresses);
+				properties.isAccessLog(), passthroughs, guardrails, clientAddresses);
 	}
 
 	/** The provider of the built-in demo: answers locally, no network, no key. */
@@ -461,7 +464,7 @@ public final class RuntimeConfigCompiler {
 			try {
 				KeySpec spec = new KeySpec(role, key.getModels(), key.getEndpoints(), key.getProviders(),
 						key.getIpAllow(), (key.getExpiresAt() != null) ? KeySpec.instant(key.getExpiresAt()) : null,
-						key.isByo(), null, null, null);
+						key.isByo(), null, KeySpec.names(key.getGuardrails()), null);
 				GatewayKey compiled = spec.compile(name);
 				String hex = HexFormat.of().formatHex(digest);
 				String last4 = hasKey ? key.getKey().substring(Math.max(0, key.getKey().length() - 4)) : null;

@@ -29,6 +29,9 @@ public final class GatewayHeaders {
 	/** A BYO key's own provider credential, sent upstream instead of the configured provider key; never forwarded. */
 	public static final String PROVIDER_API_KEY = "x-provider-api-key";
 
+	/** The guardrail rules that acted on the request or its answer: {@code secrets:aws-access-key-id=redact}, comma-separated. */
+	public static final String GUARDRAILS = "x-switchboard-guardrails";
+
 	private GatewayHeaders() {
 	}
 

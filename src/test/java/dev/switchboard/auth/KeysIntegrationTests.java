@@ -155,6 +155,30 @@ class KeysIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	@Test
+	void appliesTheGuardrailsAnApiKeyNames() {
+		JsonNode unknown = assertGatewayError(this.admin.call(HttpMethod.POST, "/admin/keys",
+				"{\"name\":\"" + name("guarded") + "\",\"guardrails\":[\"no-such-guardrail\"]}"), 400,
+				"invalid_request", "invalid_request_error");
+		assertThat(unknown.get("param").asString()).isEqualTo("guardrails[0]");
+
+		AdminApi.Issued guarded = this.admin
+			.issue("{\"name\":\"" + name("guarded") + "\",\"guardrails\":[\"it-employee-ids\"]}");
+		EntityExchangeResult<byte[]> answer = this.client.post()
+			.uri(CHAT)
+			.header("Authorization", "Bearer " + guarded.key())
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"model\":\"fast\",\"messages\":[{\"role\":\"user\",\"content\":\"I am EMP-123456\"}]}")
+			.exchange()
+			.expectBody()
+			.returnResult();
+		assertThat(answer.getStatus().value()).isEqualTo(200);
+		String sent = PRIMARY.getAllServeEvents().get(0).getRequest().getBodyAsString();
+		assertThat(sent).as("redacted by the key's guardrail").doesNotContain("EMP-123456");
+		assertThat(AdminApi.read(this.admin.call(HttpMethod.GET, "/admin/keys/contractor", null)).get("guardrails")
+			.get(0).asString()).as("a configured key's guardrails are listed too").isEqualTo("it-employee-ids");
+	}
+
+	@Test
 	void refusesAnAnthropicClientInAnthropicsShape() {
 		AdminApi.Issued key = this.admin
 			.issue("{\"name\":\"" + name("anthropic") + "\",\"ip-allow\":[\"10.0.0.0/8\"],\"models\":[\"fast\"]}");
