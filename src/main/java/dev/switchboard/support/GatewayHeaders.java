@@ -26,6 +26,12 @@ public final class GatewayHeaders {
 	/** The id of the Spring Cloud Gateway route that served an AI or passthrough request. */
 	public static final String ROUTE = "x-switchboard-route";
 
+	/** On a JSON answer: what it cost in US dollars, six decimals ({@code 0.000000} for a cache hit). */
+	public static final String COST_USD = "x-switchboard-cost-usd";
+
+	/** Past a budget's {@code warn-at}: {@code <name> <percent>%} of the tightest budget. */
+	public static final String BUDGET_WARNING = "x-switchboard-budget-warning";
+
 	private GatewayHeaders() {
 	}
 
