@@ -67,6 +67,10 @@ final class Metering implements AnswerHook {
 
 	private final AtomicBoolean finished = new AtomicBoolean();
 
+	private final AtomicBoolean measuredOnce = new AtomicBoolean();
+
+	private volatile @Nullable StreamUsage reader;
+
 	private volatile int promptTokens = -1;
 
 	private List<Check> checks = List.of();
@@ -156,8 +160,12 @@ final class Metering implements AnswerHook {
 	@Override
 	public Flux<ByteBuf> onEvents(ServerWebExchange exchange, Answer answer, Flux<ByteBuf> events) {
 		StreamUsage reader = new StreamUsage(this.strip);
-		// whole events in, whole events out; the usage is known when the stream ends, well or not
-		return events.map(reader::onEvents).doFinally(signal -> measured(exchange, streamed(reader)));
+		this.reader = reader;
+		// whole events in, whole events out; the usage is known when the stream ends, well or not: measured before
+		// the end goes on to the writer (doFinally would run after it, when the request may have been settled)
+		return events.map(reader::onEvents)
+			.doOnTerminate(() -> measured(exchange, streamed(reader)))
+			.doOnCancel(() -> measured(exchange, streamed(reader)));
 	}
 
 	/** The stream's usage: as reported, or counted for what is missing (a client that left pays what was produced). */
@@ -178,7 +186,7 @@ final class Metering implements AnswerHook {
 
 	/** Prices {@code usage} by the target that answered; puts usage and cost where the access log reads them. */
 	private void measured(ServerWebExchange exchange, TokenUsage measured) {
-		if (this.usage != null) {
+		if (!this.measuredOnce.compareAndSet(false, true)) {
 			return;
 		}
 		Target target = answered();
@@ -266,6 +274,11 @@ final class Metering implements AnswerHook {
 			return; // refused, or never got to the store
 		}
 		boolean cached = Boolean.TRUE.equals(exchange.getAttribute(GatewayAttributes.CACHE_HIT));
+		StreamUsage stream = this.reader;
+		if (this.usage == null && stream != null && !cached) {
+			// a stream whose end was not seen (the writer failed first): what it produced
+			measured(exchange, streamed(stream));
+		}
 		TokenUsage used = this.usage;
 		if (cached) {
 			exchange.getAttributes().putIfAbsent(GatewayAttributes.COST_MICRO_USD, 0L);

@@ -67,9 +67,8 @@ final class RedisQuotaStore implements QuotaStore {
 
 	@Override
 	public Mono<Decision> admit(List<Check> checks, String member) {
-		if (!this.redis.availability().up()) {
-			return unavailable(checks);
-		}
+		// always asked, also while marked down: a disconnected client fails at once, and a Redis that was only slow
+		// is marked up again by the next answer
 		return this.admit.<List<Object>>run(ScriptOutputType.MULTI, keys(checks), admitArgs("admit", member, checks))
 			.map(reply -> decision(reply, checks.size()))
 			.onErrorResume(StateUnavailableException.class, ex -> unavailable(checks));
@@ -86,10 +85,6 @@ final class RedisQuotaStore implements QuotaStore {
 	@Override
 	public Mono<Void> apply(List<Op> ops) {
 		if (ops.isEmpty()) {
-			return Mono.empty();
-		}
-		if (!this.redis.availability().up()) {
-			this.pending.add(ops);
 			return Mono.empty();
 		}
 		return run(ops).onErrorResume(ex -> {
