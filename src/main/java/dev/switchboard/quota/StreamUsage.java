@@ -1,6 +1,7 @@
 package dev.switchboard.quota;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,18 +28,20 @@ import dev.switchboard.support.TokenUsage;
  */
 final class StreamUsage {
 
-	/** Produced text kept for an estimate; beyond it, characters are counted at 4 to a token. */
-	private static final int MAX_TEXT = 1 << 20;
+	/** Event text kept for an estimate; beyond it, characters are counted at 4 to a token. */
+	private static final int MAX_TEXT = 1 << 18;
 
-	private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
+	private static final ByteBuf USAGE_NEEDLE = Unpooled
+		.unreleasableBuffer(Unpooled.wrappedBuffer("\"usage\"".getBytes(StandardCharsets.US_ASCII)));
 
 	private static final Pattern USAGE_MEMBER = Pattern.compile("(,\\s*)?\"usage\"\\s*:\\s*(null|\\{)(\\s*,)?");
 
 	private final boolean strip;
 
-	private final StringBuilder text = new StringBuilder();
+	/** The events as they came (up to {@value #MAX_TEXT} characters), parsed for text only when usage is missing. */
+	private final StringBuilder raw = new StringBuilder();
 
-	private long textOverflow;
+	private long rawOverflow;
 
 	private long input = -1;
 
@@ -52,12 +55,20 @@ final class StreamUsage {
 		this.strip = strip;
 	}
 
-	/** Reads {@code events} (one or more whole SSE events) and returns what goes to the client. */
+	/**
+	 * Reads {@code events} (one or more whole SSE events) and returns what goes to the client. Only events that name
+	 * {@code "usage"} are parsed here; the others are kept as text, parsed only if the stream ends without usage.
+	 */
 	ByteBuf onEvents(ByteBuf events) {
-		boolean hasUsage = ByteBufUtil.indexOf(Unpooled.wrappedBuffer(USAGE), events) >= 0;
+		boolean hasUsage = ByteBufUtil.indexOf(USAGE_NEEDLE.duplicate(), events) >= 0;
+		if (!hasUsage) {
+			keepRaw(events.toString(StandardCharsets.UTF_8));
+			return events;
+		}
 		String all = events.toString(StandardCharsets.UTF_8);
-		if (!hasUsage || !this.strip) {
-			readEvents(all);
+		keepRaw(all);
+		if (!this.strip) {
+			forEachData(all, this::readUsage);
 			return events;
 		}
 		StringBuilder kept = new StringBuilder(all.length());
@@ -67,7 +78,7 @@ final class StreamUsage {
 			String event = all.substring(start, end);
 			String data = data(event);
 			if (data != null) {
-				read(data);
+				readUsage(data);
 			}
 			if (data == null || !usageOnly(data)) {
 				kept.append(withoutUsage(event));
@@ -86,30 +97,41 @@ final class StreamUsage {
 		return new TokenUsage(this.input, this.output, this.cached, this.reasoning, false);
 	}
 
-	/** The produced text, for counting. */
+	/** The text the stream produced so far (its kept events parsed now), for counting. */
 	String text() {
-		return this.text.toString();
+		StringBuilder text = new StringBuilder();
+		forEachData(this.raw.toString(), data -> readText(data, text));
+		return text.toString();
 	}
 
-	/** Tokens beyond the kept text, at 4 characters to a token. */
+	/** Tokens beyond the kept events, at 4 characters of event text to a token (an overestimate: JSON included). */
 	long overflowTokens() {
-		return (this.textOverflow + 3) / 4;
+		return (this.rawOverflow + 3) / 4;
 	}
 
-	private void readEvents(String all) {
+	private void keepRaw(String events) {
+		if (this.raw.length() + events.length() <= MAX_TEXT) {
+			this.raw.append(events);
+		}
+		else {
+			this.rawOverflow += events.length();
+		}
+	}
+
+	private static void forEachData(String all, Consumer<String> consumer) {
 		int start = 0;
 		while (start < all.length()) {
 			int end = eventEnd(all, start);
 			String data = data(all.substring(start, end));
 			if (data != null) {
-				read(data);
+				consumer.accept(data);
 			}
 			start = end;
 		}
 	}
 
-	/** Reads one event's data: usage where it stands, and every produced text string. */
-	private void read(String data) {
+	/** Merges the usage an event's data reports, wherever it stands in it. */
+	private void readUsage(String data) {
 		if (data.isEmpty() || data.charAt(0) != '{') {
 			return;
 		}
@@ -124,13 +146,32 @@ final class StreamUsage {
 					merge(Json.usage(parser));
 					field = null;
 				}
-				else if (token == JsonToken.VALUE_STRING && field != null && produced(field)) {
-					keep(parser.getString());
-				}
 			}
 		}
 		catch (JacksonException ex) {
 			// not JSON: nothing to read
+		}
+	}
+
+	/** Appends every produced text string of an event's data. */
+	private static void readText(String data, StringBuilder text) {
+		if (data.isEmpty() || data.charAt(0) != '{') {
+			return;
+		}
+		try (JsonParser parser = Json.parser(data.getBytes(StandardCharsets.UTF_8))) {
+			String field = null;
+			JsonToken token;
+			while ((token = parser.nextToken()) != null) {
+				if (token == JsonToken.PROPERTY_NAME) {
+					field = parser.currentName();
+				}
+				else if (token == JsonToken.VALUE_STRING && field != null && produced(field)) {
+					text.append(parser.getString());
+				}
+			}
+		}
+		catch (JacksonException ex) {
+			// not JSON: no text
 		}
 	}
 
@@ -139,15 +180,6 @@ final class StreamUsage {
 			case "content", "text", "delta", "thinking", "arguments", "partial_json", "refusal", "reasoning_content" -> true;
 			default -> false;
 		};
-	}
-
-	private void keep(String value) {
-		if (this.text.length() + value.length() <= MAX_TEXT) {
-			this.text.append(value);
-		}
-		else {
-			this.textOverflow += value.length();
-		}
 	}
 
 	private void merge(TokenUsage usage) {
