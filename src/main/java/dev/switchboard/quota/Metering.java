@@ -73,7 +73,7 @@ final class Metering implements AnswerHook {
 
 	private volatile int promptTokens = -1;
 
-	private List<Check> checks = List.of();
+	private volatile List<Check> checks = List.of();
 
 	private volatile @Nullable Decision decision;
 

@@ -70,6 +70,33 @@ class QuotaUnitTests {
 	}
 
 	@Test
+	void everyCheckMustAdmitAndARefusalCountsNothing() {
+		AtomicLong clock = new AtomicLong(60_000 * 100);
+		LocalQuotaStore store = new LocalQuotaStore(null, clock::get, Duration.ofSeconds(1));
+		Limit key = new Limit(Scope.KEY, "k", 100, 1000, 2, new Limit.Budget(0, 5000, BudgetPeriod.TOTAL, 0));
+		List<Check> reserve600 = Check.of(key, 600, 0, 60_000, Instant.now());
+		assertThat(store.admit(reserve600, "a").block().admitted()).isTrue();
+		Decision tokens = store.admit(reserve600, "b").block();
+		assertThat(tokens.admitted()).as("600 + 600 tokens in a minute of 1000").isFalse();
+		assertThat(reserve600.get(tokens.refused()).metric()).isEqualTo(Check.Metric.TOKENS);
+		Decision peek = store.peek(reserve600).block();
+		assertThat(peek.used()).as("requests, tokens, in flight, budget: the refusal counted nothing")
+			.containsExactly(1, 600, 1, 600);
+		// settled at 100 real tokens and released: the reservation is gone
+		store.apply(List.of(Op.add(reserve600.get(1).key() + ":" + (clock.get() / 60_000), -500, 121_000),
+				Op.release(reserve600.get(2).key(), "a"), Op.add(reserve600.get(3).key(), -500, 0))).block();
+		assertThat(store.peek(reserve600).block().used()).containsExactly(1, 100, 0, 100);
+		List<Check> small = Check.of(key, 10, 0, 60_000, Instant.now());
+		assertThat(store.admit(small, "c").block().admitted()).isTrue();
+		assertThat(store.admit(small, "d").block().admitted()).isTrue();
+		Decision concurrent = store.admit(small, "e").block();
+		assertThat(small.get(concurrent.refused()).metric()).as("two in flight").isEqualTo(Check.Metric.CONCURRENT);
+		clock.addAndGet(61_000);
+		assertThat(store.admit(small, "f").block().admitted()).as("leases expire: a crashed request frees its place")
+			.isTrue();
+	}
+
+	@Test
 	void invalidLimitsAndPricesAreConfigurationProblems() {
 		SwitchboardProperties properties = new SwitchboardProperties();
 		SwitchboardProperties.Key key = new SwitchboardProperties.Key();
