@@ -250,6 +250,8 @@ class QuotaIntegrationTests extends GatewayIntegrationTest {
 		StreamingClient.Streamed mock = sse.post(CHAT, body("demo", true, "")).block(Duration.ofSeconds(10));
 		assertThat(mock.body()).doesNotContain("usage");
 		assertThat(usageTokens("mock/mock-1", "output") - mockOut).isPositive();
+		assertThat(this.meters.get(QuotaMetrics.UNPRICED).tag("provider", "mock").tag("model", "mock-1").counter().count())
+			.as("a model without a price costs 0 and is counted").isPositive();
 	}
 
 	/** Output or input tokens the usage endpoint reports for quota-usage and {@code model} today. */
