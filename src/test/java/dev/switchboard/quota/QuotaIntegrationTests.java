@@ -246,6 +246,19 @@ class QuotaIntegrationTests extends GatewayIntegrationTest {
 		assertThat(gemini.body()).doesNotContain("usage");
 		assertThat(usageTokens("gemini/gemini-2.5-flash", "output") - geminiOut).isEqualTo(24);
 
+		// Azure OpenAI (a deployment URL, OpenAI's format): JSON, and a stream asked for usage upstream only
+		String azure = "/openai/deployments/gpt4o-prod/chat/completions?api-version=2024-10-21";
+		THIRD.stubFor(post(urlEqualTo(azure)).atPriority(1).withRequestBody(matchingJsonPath("$.stream", equalTo("true")))
+			.willReturn(sse(OpenAiFixtures.chunkEvent("gpt-4o", "Hi") + "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\","
+					+ "\"created\":1,\"model\":\"gpt-4o\",\"choices\":[],\"usage\":{\"prompt_tokens\":6,\"completion_tokens\":4}}\n\n"
+					+ OpenAiFixtures.DONE_EVENT)));
+		THIRD.stubFor(post(urlEqualTo(azure)).atPriority(2).willReturn(json(OpenAiFixtures.completion("gpt-4o", "Hi"))));
+		long azureOut = usageTokens("azure/gpt4o-prod", "output");
+		assertThat(send(USAGE_KEY, CHAT, body("azure/gpt4o-prod", false, "")).getStatus().value()).isEqualTo(200);
+		StreamingClient.Streamed azureStream = sse.post(CHAT, body("azure/gpt4o-prod", true, "")).block(Duration.ofSeconds(10));
+		assertThat(azureStream.body()).isEqualTo(OpenAiFixtures.chunkEvent("gpt-4o", "Hi") + OpenAiFixtures.DONE_EVENT);
+		assertThat(usageTokens("azure/gpt4o-prod", "output") - azureOut).as("2 (JSON) + 4 (stream)").isEqualTo(6);
+
 		// the built-in mock: its stream carries usage only when asked, as OpenAI's does
 		StreamingClient.Streamed mock = sse.post(CHAT, body("demo", true, "")).block(Duration.ofSeconds(10));
 		assertThat(mock.body()).doesNotContain("usage");
