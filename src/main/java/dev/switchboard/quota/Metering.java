@@ -106,7 +106,7 @@ final class Metering implements AnswerHook {
 	 * leaves it for when it is needed.
 	 */
 	Mono<Void> prepare() {
-		if (this.body.bytes().length <= INLINE_PROMPT_BYTES || this.endpoint == Endpoint.COUNT_TOKENS) {
+		if (this.body.bytes().length <= INLINE_PROMPT_BYTES || this.endpoint.countsTokens()) {
 			return Mono.empty();
 		}
 		return Mono.fromRunnable(this::promptTokens).subscribeOn(Schedulers.parallel()).then();
@@ -114,7 +114,7 @@ final class Metering implements AnswerHook {
 
 	/** Checks every limit with this request's reservation; a refusal is a {@link GatewayException}. */
 	Mono<Void> admit() {
-		long prompt = (this.endpoint == Endpoint.COUNT_TOKENS) ? 0 : promptTokens();
+		long prompt = (this.endpoint.countsTokens()) ? 0 : promptTokens();
 		long maxOutput = maxOutput();
 		long reservedTokens = prompt + maxOutput;
 		Price price = price(firstTarget());
@@ -402,7 +402,7 @@ final class Metering implements AnswerHook {
 	}
 
 	private long maxOutput() {
-		if (this.endpoint == Endpoint.EMBEDDINGS || this.endpoint == Endpoint.COUNT_TOKENS) {
+		if (this.endpoint == Endpoint.EMBEDDINGS || this.endpoint.countsTokens()) {
 			return 0;
 		}
 		long named = TokenCounter.maxOutputTokens(this.body.bytes());

@@ -19,7 +19,7 @@ import dev.switchboard.support.TokenUsage;
  * Reads one stream's usage from its events in the client's wire format, and the text it produced (for an estimate
  * when the stream ends without usage): OpenAI's usage chunk (top-level {@code usage}), Anthropic's
  * {@code message_start} ({@code message.usage}) and {@code message_delta} ({@code usage}), the Responses API's
- * {@code response.completed} ({@code response.usage}). Counts seen more than once keep the largest (Anthropic's
+ * {@code response.completed} ({@code response.usage}), Gemini's {@code usageMetadata}. Counts seen more than once keep the largest (Anthropic's
  * output count is cumulative).
  * <p>
  * When the gateway asked an OpenAI-type upstream for usage the client did not ask for ({@code strip}), the usage
@@ -33,6 +33,10 @@ final class StreamUsage {
 
 	private static final ByteBuf USAGE_NEEDLE = Unpooled
 		.unreleasableBuffer(Unpooled.wrappedBuffer("\"usage\"".getBytes(StandardCharsets.US_ASCII)));
+
+	/** Gemini's stream chunks report {@code usageMetadata}. */
+	private static final ByteBuf GEMINI_USAGE_NEEDLE = Unpooled
+		.unreleasableBuffer(Unpooled.wrappedBuffer("\"usageMetadata\"".getBytes(StandardCharsets.US_ASCII)));
 
 	private static final Pattern USAGE_MEMBER = Pattern.compile("(,\\s*)?\"usage\"\\s*:\\s*(null|\\{)(\\s*,)?");
 
@@ -60,7 +64,8 @@ final class StreamUsage {
 	 * {@code "usage"} are parsed here; the others are kept as text, parsed only if the stream ends without usage.
 	 */
 	ByteBuf onEvents(ByteBuf events) {
-		boolean hasUsage = ByteBufUtil.indexOf(USAGE_NEEDLE.duplicate(), events) >= 0;
+		boolean hasUsage = ByteBufUtil.indexOf(USAGE_NEEDLE.duplicate(), events) >= 0
+				|| ByteBufUtil.indexOf(GEMINI_USAGE_NEEDLE.duplicate(), events) >= 0;
 		if (!hasUsage) {
 			keepRaw(events.toString(StandardCharsets.UTF_8));
 			return events;
@@ -144,6 +149,10 @@ final class StreamUsage {
 				}
 				else if (token == JsonToken.START_OBJECT && "usage".equals(field)) {
 					merge(Json.usage(parser));
+					field = null;
+				}
+				else if (token == JsonToken.START_OBJECT && "usageMetadata".equals(field)) {
+					merge(Json.geminiUsage(parser));
 					field = null;
 				}
 			}

@@ -84,7 +84,7 @@ public final class TokenCounter {
 
 	/**
 	 * The output limit a request names at its top level ({@code max_tokens}, {@code max_completion_tokens},
-	 * {@code max_output_tokens}), or -1 when it names none.
+	 * {@code max_output_tokens}, Gemini's {@code generationConfig.maxOutputTokens}), or -1 when it names none.
 	 */
 	public static long maxOutputTokens(byte[] body) {
 		try (JsonParser parser = Json.parser(body)) {
@@ -98,6 +98,18 @@ public final class TokenCounter {
 				if (value == JsonToken.VALUE_NUMBER_INT && (name.equals("max_tokens") || name.equals("max_completion_tokens")
 						|| name.equals("max_output_tokens"))) {
 					max = Math.max(max, parser.getLongValue());
+				}
+				else if (value == JsonToken.START_OBJECT && name.equals("generationConfig")) {
+					// Gemini's request names it inside generationConfig
+					while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+						String inner = parser.currentName();
+						if (parser.nextToken() == JsonToken.VALUE_NUMBER_INT && inner.equals("maxOutputTokens")) {
+							max = Math.max(max, parser.getLongValue());
+						}
+						else {
+							parser.skipChildren();
+						}
+					}
 				}
 				else {
 					parser.skipChildren();
