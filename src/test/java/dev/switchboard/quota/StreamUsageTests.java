@@ -58,6 +58,17 @@ class StreamUsageTests {
 	}
 
 	@Test
+	void geminiUsageMetadataCountsThinkingAsOutputAndReportsTheCache() {
+		String events = "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hi\"}],\"role\":\"model\"}}]}\r\n\r\n"
+				+ "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"!\"}]},\"finishReason\":\"STOP\"}],"
+				+ "\"usageMetadata\":{\"promptTokenCount\":30,\"candidatesTokenCount\":12,\"thoughtsTokenCount\":5,"
+				+ "\"cachedContentTokenCount\":8,\"totalTokenCount\":47}}\r\n\r\n";
+		StreamUsage reader = new StreamUsage(false);
+		reader.onEvents(buffer(events)).release();
+		assertThat(reader.reported()).isEqualTo(new TokenUsage(30, 17, 8, 5, false));
+	}
+
+	@Test
 	void aStreamWithoutUsageKeepsItsTextForAnEstimate() {
 		StreamUsage reader = new StreamUsage(true);
 		reader.onEvents(buffer("data: " + HEAD + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"one two\"}}]}\n\n")).release();
