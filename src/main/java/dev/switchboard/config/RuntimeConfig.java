@@ -7,6 +7,7 @@ import dev.switchboard.provider.Passthrough;
 import dev.switchboard.auth.ClientAddresses;
 import dev.switchboard.auth.KeyRegistry;
 import dev.switchboard.guardrails.Guardrails;
+import dev.switchboard.quota.Quotas;
 import dev.switchboard.routing.RouteTable;
 
 /**
@@ -20,10 +21,11 @@ import dev.switchboard.routing.RouteTable;
  * @param accessLog whether each request is written to the access log
  * @param passthroughs how {@code /proxy/{provider}/**} reaches each provider that has an HTTP upstream, by id
  * @param guardrails the guardrails, global and by route and key
+ * @param quotas limits of keys, routes and providers, and prices
  * @param clientAddresses how the client's address is told, for keys' {@code ip-allow} ({@code trusted-proxies})
  */
 public record RuntimeConfig(KeyRegistry keys, RouteTable routes, long maxRequestBytes, boolean protectActuator,
-		boolean accessLog, Map<String, Passthrough> passthroughs, Guardrails guardrails,
+		boolean accessLog, Map<String, Passthrough> passthroughs, Guardrails guardrails, Quotas quotas,
 		ClientAddresses clientAddresses) {
 
 	public RuntimeConfig {
@@ -32,15 +34,15 @@ public record RuntimeConfig(KeyRegistry keys, RouteTable routes, long maxRequest
 
 	/** A snapshot that believes no proxy's {@code X-Forwarded-For}. */
 	public RuntimeConfig(KeyRegistry keys, RouteTable routes, long maxRequestBytes, boolean protectActuator,
-			boolean accessLog, Map<String, Passthrough> passthroughs, Guardrails guardrails) {
-		this(keys, routes, maxRequestBytes, protectActuator, accessLog, passthroughs, guardrails,
+			boolean accessLog, Map<String, Passthrough> passthroughs, Guardrails guardrails, Quotas quotas) {
+		this(keys, routes, maxRequestBytes, protectActuator, accessLog, passthroughs, guardrails, quotas,
 				ClientAddresses.direct());
 	}
 
-	/** A snapshot without guardrails. */
+	/** A snapshot without guardrails or limits, priced by the built-in table. */
 	public RuntimeConfig(KeyRegistry keys, RouteTable routes, long maxRequestBytes, boolean protectActuator,
 			boolean accessLog, Map<String, Passthrough> passthroughs) {
-		this(keys, routes, maxRequestBytes, protectActuator, accessLog, passthroughs, Guardrails.NONE);
+		this(keys, routes, maxRequestBytes, protectActuator, accessLog, passthroughs, Guardrails.NONE, Quotas.NONE);
 	}
 
 	/** A snapshot with open actuator reads, the access log on and no passthrough. */

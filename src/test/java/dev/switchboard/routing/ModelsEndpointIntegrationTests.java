@@ -34,6 +34,7 @@ class ModelsEndpointIntegrationTests extends GatewayIntegrationTest {
 				"tools-then-plain", "scripted-keep-alive", "hedged", "scripted-slow-start", "scripted-patient", "fragile-then-secondary", "demo",
 				"guarded", "guarded-claude", "guarded-answers", "policed", "policed-strict",
 				"agents-mock", "agents-openai", "agents-azure",
+				"quota-priced",
 				"primary/gpt-4o-mini", "primary/gpt-4.1", "secondary/llama-3.3-70b", "gemini/gemini-2.5-flash",
 				"mock/mock-1");
 	}
