@@ -91,7 +91,7 @@ public record KeySpec(Role role, @Nullable List<String> models, @Nullable List<S
 				case "ip-allow" -> ipAllow = strings(name, value);
 				case "expires-at" -> expiresAt = instant(value);
 				case "byo" -> byo = bool(name, value);
-				case "limits" -> limits = object(name, value);
+				case "limits" -> limits = limits(value);
 				case "guardrails" -> guardrails = guardrails(value);
 				case "metadata" -> metadata = object(name, value);
 				default -> throw new KeyValidationException(name, "Unknown field '" + name + "'; a key has "
@@ -102,6 +102,18 @@ public record KeySpec(Role role, @Nullable List<String> models, @Nullable List<S
 				metadata);
 		next.compile("check");
 		return next;
+	}
+
+	/**
+	 * API keys take no limits yet: the quota slot enforces the limits of configured keys only, and a limit that is
+	 * stored but not enforced would be a budget nobody holds. Refused, so that nobody relies on one.
+	 */
+	private static @Nullable JsonNode limits(JsonNode value) {
+		if (value == null || value.isNull()) {
+			return null;
+		}
+		throw new KeyValidationException("limits", "Limits on API keys are not enforced yet; give a key that needs "
+				+ "limits in switchboard.auth.keys (docs/quotas.md).");
 	}
 
 	/**

@@ -32,7 +32,7 @@ class LocalKeyStoreTests {
 		Instant now = Instant.parse("2026-12-03T10:00:00Z");
 		KeyRecord record = new KeyRecord("one", HexFormat.of().formatHex(KeyRegistry.sha256("sk-sb-one")), "-one",
 				KeySpec.DEFAULT.with((tools.jackson.databind.node.ObjectNode) KeyRecord.MAPPER
-					.readTree("{\"models\":[\"fast\"],\"ip-allow\":[\"::1\"],\"limits\":{\"rpm\":5},\"guardrails\":[\"pii\"]}")),
+					.readTree("{\"models\":[\"fast\"],\"ip-allow\":[\"::1\"],\"guardrails\":[\"pii\"]}")),
 				KeyRecord.API, now, now, null, null);
 		try (LocalDirectory local = new LocalDirectory(dir)) {
 			LocalKeyStore store = new LocalKeyStore(local);
