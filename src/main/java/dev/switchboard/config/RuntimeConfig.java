@@ -5,6 +5,7 @@ import java.util.Map;
 import dev.switchboard.provider.Passthrough;
 
 import dev.switchboard.auth.KeyRegistry;
+import dev.switchboard.cache.CacheRules;
 import dev.switchboard.routing.RouteTable;
 
 /**
@@ -17,9 +18,10 @@ import dev.switchboard.routing.RouteTable;
  * @param protectActuator whether reading actuator endpoints other than health needs a gateway key
  * @param accessLog whether each request is written to the access log
  * @param passthroughs how {@code /proxy/{provider}/**} reaches each provider that has an HTTP upstream, by id
+ * @param cache each route's response cache settings
  */
 public record RuntimeConfig(KeyRegistry keys, RouteTable routes, long maxRequestBytes, boolean protectActuator,
-		boolean accessLog, Map<String, Passthrough> passthroughs) {
+		boolean accessLog, Map<String, Passthrough> passthroughs, CacheRules cache) {
 
 	public RuntimeConfig {
 		passthroughs = Map.copyOf(passthroughs);
@@ -27,7 +29,13 @@ public record RuntimeConfig(KeyRegistry keys, RouteTable routes, long maxRequest
 
 	/** A snapshot with open actuator reads, the access log on and no passthrough. */
 	public RuntimeConfig(KeyRegistry keys, RouteTable routes, long maxRequestBytes) {
-		this(keys, routes, maxRequestBytes, false, true, Map.of());
+		this(keys, routes, maxRequestBytes, false, true, Map.of(), CacheRules.NONE);
+	}
+
+	/** A snapshot with no route cached. */
+	public RuntimeConfig(KeyRegistry keys, RouteTable routes, long maxRequestBytes, boolean protectActuator,
+			boolean accessLog, Map<String, Passthrough> passthroughs) {
+		this(keys, routes, maxRequestBytes, protectActuator, accessLog, passthroughs, CacheRules.NONE);
 	}
 
 }

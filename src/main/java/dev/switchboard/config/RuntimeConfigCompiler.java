@@ -21,6 +21,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import dev.switchboard.auth.GatewayKey;
 import dev.switchboard.auth.KeyRegistry;
 import dev.switchboard.auth.ModelPolicy;
+import dev.switchboard.cache.CacheRules;
 import dev.switchboard.provider.AdapterDecorator;
 import dev.switchboard.provider.Passthrough;
 import dev.switchboard.provider.Provider;
@@ -124,6 +125,7 @@ public final class RuntimeConfigCompiler {
 		Map<String, RoutePlan> aliases = routes(routeSettings, providers, providerSettings.keySet(), problems,
 				(previous != null) ? previous.routes().aliases() : Map.of());
 		KeyRegistry keys = keys(properties.getAuth().getKeys(), generatedKey, problems);
+		CacheRules cache = CacheRules.compile(properties.getCache(), routeSettings, problems);
 		long maxRequestBytes = properties.getLimits().getMaxRequestBytes().toBytes();
 		if (maxRequestBytes <= 0) {
 			problems.add("switchboard.limits.max-request-bytes must be positive");
@@ -132,7 +134,7 @@ public final class RuntimeConfigCompiler {
 			throw new InvalidConfigurationException(problems);
 		}
 		return new RuntimeConfig(keys, new RouteTable(aliases, providers), maxRequestBytes, properties.isProtectActuator(),
-				properties.isAccessLog(), passthroughs);
+				properties.isAccessLog(), passthroughs, cache);
 	}
 
 	/** The provider of the built-in demo: answers locally, no network, no key. */

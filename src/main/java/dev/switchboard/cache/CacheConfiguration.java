@@ -1,0 +1,47 @@
+package dev.switchboard.cache;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.switchboard.config.RuntimeConfigHolder;
+import dev.switchboard.config.SwitchboardProperties;
+
+/**
+ * The response cache's beans: the store named by {@code switchboard.cache.store} (read once at start-up), the
+ * embedding model when a route uses the semantic mode (loaded in the background at start-up, so the first semantic
+ * lookups are misses until it is ready), and the filter of the cache slot.
+ */
+@Configuration(proxyBeanMethods = false)
+public class CacheConfiguration {
+
+	private static final Log logger = LogFactory.getLog(CacheConfiguration.class);
+
+	@Bean(destroyMethod = "close")
+	LocalEmbedder localEmbedder(RuntimeConfigHolder configs) {
+		LocalEmbedder embedder = new LocalEmbedder();
+		if (configs.current().cache().anySemantic()) {
+			embedder.warmUp();
+		}
+		return embedder;
+	}
+
+	@Bean
+	ResponseCache responseCache(SwitchboardProperties properties, LocalEmbedder embedder, MeterRegistry registry) {
+		CacheMetrics metrics = new CacheMetrics(registry);
+		SwitchboardProperties.Cache settings = properties.getCache();
+		LocalCacheStore local = new LocalCacheStore(settings.getMaxSize().toBytes());
+		metrics.local(local);
+		logger.debug("response cache store: " + local.name());
+		return new ResponseCache(local, embedder, metrics);
+	}
+
+	@Bean
+	CacheFilter cacheFilter(RuntimeConfigHolder configs, ResponseCache cache) {
+		return new CacheFilter(configs, cache);
+	}
+
+}

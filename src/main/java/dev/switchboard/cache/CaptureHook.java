@@ -1,0 +1,212 @@
+package dev.switchboard.cache;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.web.server.ServerWebExchange;
+
+import dev.switchboard.dispatch.Answer;
+import dev.switchboard.dispatch.AnswerHook;
+import dev.switchboard.provider.Endpoint;
+import dev.switchboard.support.GatewayAttributes;
+import dev.switchboard.support.TokenUsage;
+
+/**
+ * The cache's hook on a missed request's answer: copies what the client receives (after the guardrails' hooks,
+ * which run before this one) and, when the answer turns out whole and successful, stores it and hands it to the
+ * request's followers.
+ * <p>
+ * Not stored: a status other than 200, a JSON answer without its finish or stop reason or larger than
+ * {@value #MAX_ENTRY_BYTES} bytes, a stream that did not end with its terminal event (cut, idle, over the deadline,
+ * the client gone) or that carried an in-band error, and any answer another capability marked
+ * {@link GatewayAttributes#NOT_CACHEABLE}. Checking and storing a finished answer is CPU work (a parse of the whole
+ * answer) and runs on the parallel scheduler, off the event loop.
+ */
+final class CaptureHook implements AnswerHook {
+
+	private static final Log logger = LogFactory.getLog(CaptureHook.class);
+
+	/** The largest answer stored: the gateway checks JSON answers up to this size before its commit point too. */
+	static final int MAX_ENTRY_BYTES = 8 * 1024 * 1024;
+
+	private final CacheLookup lookup;
+
+	private final @Nullable Flight flight;
+
+	private final List<byte[]> parts = new ArrayList<>();
+
+	private long bytes;
+
+	/** Set once the answer is known not to be stored, or once it was. */
+	private boolean finished;
+
+	/**
+	 * @param flight the flight this request leads, or {@code null} (a {@code no-cache} request stores but leads none)
+	 */
+	CaptureHook(CacheLookup lookup, @Nullable Flight flight) {
+		this.lookup = lookup;
+		this.flight = flight;
+	}
+
+	@Override
+	public Mono<Answer> onAnswer(ServerWebExchange exchange, Answer answer) {
+		if (answer.status() != 200) {
+			abandon("the upstream answered HTTP " + answer.status());
+			return Mono.just(answer);
+		}
+		if (exchange.getAttribute(GatewayAttributes.NOT_CACHEABLE) != null) {
+			abandon("the answer is for this client only");
+			return Mono.just(answer);
+		}
+		if (this.flight != null) {
+			String contentType = answer.headers().get("content-type");
+			this.flight.start(new Flight.Head(answer.eventStream(),
+					(contentType != null) ? contentType : (answer.eventStream() ? "text/event-stream" : "application/json"),
+					answer.target().provider().id(), answer.target().model()));
+		}
+		if (answer.eventStream()) {
+			return Mono.just(answer);
+		}
+		Flux<ByteBuf> body = answer.body()
+			.doOnNext(this::capture)
+			.doOnComplete(() -> finish(exchange, answer, false))
+			.doOnError(failure -> abandon("the answer failed"))
+			.doOnCancel(() -> abandon("the answer was not read to its end"));
+		return Mono.just(new Answer(answer.target(), answer.status(), answer.headers(), body, answer.framer(),
+				answer.usage()));
+	}
+
+	@Override
+	public Flux<ByteBuf> onEvents(ServerWebExchange exchange, Answer answer, Flux<ByteBuf> events) {
+		if (this.finished) {
+			return events;
+		}
+		return events.doOnNext(this::captureEvents)
+			.doOnComplete(() -> finish(exchange, answer, true))
+			.doOnError(failure -> abandon("the stream failed"))
+			.doOnCancel(() -> abandon("the stream was cut or the client left"));
+	}
+
+	private void capture(ByteBuf buffer) {
+		if (this.finished) {
+			return;
+		}
+		this.bytes += buffer.readableBytes();
+		if (this.bytes > MAX_ENTRY_BYTES) {
+			abandon("the answer is larger than " + MAX_ENTRY_BYTES + " bytes");
+			this.parts.clear();
+			return;
+		}
+		this.parts.add(ByteBufUtil.getBytes(buffer));
+	}
+
+	private void captureEvents(ByteBuf buffer) {
+		if (this.finished) {
+			return;
+		}
+		this.bytes += buffer.readableBytes();
+		if (this.bytes > MAX_ENTRY_BYTES) {
+			abandon("the stream is larger than " + MAX_ENTRY_BYTES + " bytes");
+			this.parts.clear();
+			return;
+		}
+		for (byte[] event : SseEvents.split(buffer)) {
+			this.parts.add(event);
+			if (this.flight != null) {
+				this.flight.event(event);
+			}
+		}
+	}
+
+	/** The answer ended: checked and stored off the event loop. */
+	private void finish(ServerWebExchange exchange, Answer answer, boolean stream) {
+		if (this.finished) {
+			return;
+		}
+		if (stream && (answer.framer() == null || !answer.framer().terminated()
+				|| exchange.getAttribute(GatewayAttributes.STREAM_INTERRUPTED) != null)) {
+			abandon("the stream ended without its terminal event");
+			return;
+		}
+		if (exchange.getAttribute(GatewayAttributes.NOT_CACHEABLE) != null) {
+			abandon("the answer is for this client only");
+			return;
+		}
+		this.finished = true;
+		List<byte[]> captured = List.copyOf(this.parts);
+		this.parts.clear();
+		TokenUsage measured = exchange.getAttribute(GatewayAttributes.USAGE);
+		String contentType = answer.headers().get("content-type");
+		Mono.fromRunnable(() -> store(answer, stream, captured, measured, contentType))
+			.subscribeOn(Schedulers.parallel())
+			.subscribe(null, failure -> {
+				logger.warn("could not store an answer in the cache", failure);
+				fail("the answer could not be stored");
+			});
+	}
+
+	private void store(Answer answer, boolean stream, List<byte[]> captured, @Nullable TokenUsage measured,
+			@Nullable String contentType) {
+		Endpoint endpoint = this.lookup.endpoint();
+		TokenUsage usage;
+		if (stream) {
+			TokenUsage read = AnswerForms.inspectStream(endpoint, captured);
+			if (read == null) {
+				fail("the stream carried an error");
+				return;
+			}
+			usage = (measured != null && measured.known()) ? measured : read;
+		}
+		else {
+			CachedAnswer whole = new CachedAnswer(false, captured, "", TokenUsage.UNKNOWN, "", "", 0);
+			byte[] body = whole.body();
+			if (!AnswerForms.complete(endpoint, body)) {
+				fail("the answer is not whole");
+				return;
+			}
+			captured = List.of(body);
+			usage = answer.usage().known() ? answer.usage() : (measured != null) ? measured : TokenUsage.UNKNOWN;
+		}
+		CachedAnswer stored = new CachedAnswer(stream, captured,
+				(contentType != null) ? contentType : (stream ? "text/event-stream" : "application/json"), usage,
+				answer.target().provider().id(), answer.target().model(), System.currentTimeMillis());
+		this.lookup.store(stored).doFinally(signal -> {
+			if (this.flight != null) {
+				this.flight.succeed(stored);
+				this.lookup.land(this.flight);
+			}
+		}).subscribe();
+	}
+
+	/** The request ended: an answer that never came (every target failed, the client left first) is abandoned. */
+	void ended() {
+		abandon("the request ended without an answer to store");
+	}
+
+	/** The answer will not be stored: followers go on their own. Called on the event loop. */
+	private void abandon(String reason) {
+		if (this.finished) {
+			return;
+		}
+		this.finished = true;
+		this.parts.clear();
+		fail(reason);
+	}
+
+	private void fail(String reason) {
+		if (this.flight != null) {
+			this.flight.fail(reason);
+			this.lookup.land(this.flight);
+		}
+	}
+
+}
