@@ -1,0 +1,97 @@
+package dev.switchboard.cache;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+
+import dev.switchboard.support.Json;
+import dev.switchboard.testsupport.GatewayIntegrationTest;
+import dev.switchboard.testsupport.OpenAiFixtures;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The semantic mode through HTTP on the labelled pairs (route {@code cached-semantic}, threshold 0.9): the first
+ * prompt of each pair is answered upstream and stored, the second is a {@code semantic-hit} when it asks the same
+ * thing and a miss when it asks something else. Each pair has a {@code max_tokens} of its own, so that pairs are
+ * compared only within themselves (a non-text parameter that differs is never similar).
+ */
+class SemanticCacheIntegrationTests extends GatewayIntegrationTest {
+
+	private static final String CHAT = "/v1/chat/completions";
+
+	@Autowired
+	private MeterRegistry meters;
+
+	@Test
+	void paraphrasesAreSemanticHitsAndOtherQuestionsMisses() {
+		PRIMARY.stubFor(post(CHAT).willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "application/json")
+			.withBody(OpenAiFixtures.completion("c-model", "Stored answer"))));
+		List<LabelledPairs.Pair> pairs = LabelledPairs.PAIRS;
+		int base = (int) (System.nanoTime() % 100_000) * 100;
+		int hits = 0;
+		int paraphrases = 0;
+		for (int i = 0; i < pairs.size(); i++) {
+			LabelledPairs.Pair pair = pairs.get(i);
+			int maxTokens = base + i;
+			assertThat(send(pair.first(), maxTokens).getResponseHeaders().getFirst("x-switchboard-cache")).isEqualTo("miss");
+			EntityExchangeResult<byte[]> second = send(pair.second(), maxTokens);
+			String result = second.getResponseHeaders().getFirst("x-switchboard-cache");
+			if (pair.paraphrase()) {
+				paraphrases++;
+				if ("semantic-hit".equals(result)) {
+					hits++;
+					assertThat(new String(second.getResponseBody())).contains("Stored answer");
+				}
+			}
+			else {
+				assertThat(result).as("'" + pair.second() + "' is not '" + pair.first() + "'").isEqualTo("miss");
+			}
+		}
+		assertThat(hits).as("paraphrases served from the cache").isGreaterThanOrEqualTo(paraphrases * 3 / 4);
+		PRIMARY.verify(2 * pairs.size() - hits, postRequestedFor(urlEqualTo(CHAT)));
+		Timer lookups = this.meters.get(CacheMetrics.SEMANTIC_LOOKUP).tag("route", "cached-semantic").timer();
+		System.out.println("semantic lookups (embedding included): " + lookups.count() + ", mean "
+				+ String.format("%.2f", lookups.mean(TimeUnit.MILLISECONDS)) + " ms, max "
+				+ String.format("%.2f", lookups.max(TimeUnit.MILLISECONDS)) + " ms; " + hits + "/" + paraphrases
+				+ " paraphrases hit, 0/" + (pairs.size() - paraphrases) + " others");
+	}
+
+	@Test
+	void anIdenticalRequestIsAnExactHitInTheSemanticMode() {
+		PRIMARY.stubFor(post(CHAT).willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "application/json")
+			.withBody(OpenAiFixtures.completion("c-model", "Exact"))));
+		String prompt = ResponseCacheIntegrationTests.prompt();
+
+		send(prompt, 7);
+
+		assertThat(send(prompt, 7).getResponseHeaders().getFirst("x-switchboard-cache")).isEqualTo("hit");
+		PRIMARY.verify(1, postRequestedFor(urlEqualTo(CHAT)));
+	}
+
+	private EntityExchangeResult<byte[]> send(String prompt, int maxTokens) {
+		return this.client.post()
+			.uri(CHAT)
+			.header("Authorization", "Bearer " + TEAM_A_KEY)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"model\":\"cached-semantic\",\"max_tokens\":" + maxTokens + ",\"messages\":[{\"role\":\"user\","
+					+ "\"content\":" + Json.quote(prompt) + "}]}")
+			.exchange()
+			.expectBody()
+			.returnResult();
+	}
+
+}
