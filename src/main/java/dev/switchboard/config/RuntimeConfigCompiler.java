@@ -130,6 +130,7 @@ public final class RuntimeConfigCompiler {
 		if (maxRequestBytes <= 0) {
 			problems.add("switchboard.limits.max-request-bytes must be positive");
 		}
+		properties.getState().check(SwitchboardProperties.PREFIX + ".state", problems);
 		if (!problems.isEmpty()) {
 			throw new InvalidConfigurationException(problems);
 		}

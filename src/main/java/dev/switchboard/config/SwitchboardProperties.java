@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
+import dev.switchboard.state.StateProperties;
+
 /**
  * The {@code switchboard.*} configuration as bound from application.yaml, extra config files and the environment.
  * <p>
@@ -56,6 +58,9 @@ public class SwitchboardProperties {
 	public void setCache(Cache cache) {
 		this.cache = cache;
 	}
+
+	/** Where counters, spend, key records and cached answers live: local or redis. */
+	private StateProperties state = new StateProperties();
 
 	public Auth getAuth() {
 		return this.auth;
@@ -111,6 +116,14 @@ public class SwitchboardProperties {
 
 	public void setAccessLog(boolean accessLog) {
 		this.accessLog = accessLog;
+	}
+
+	public StateProperties getState() {
+		return this.state;
+	}
+
+	public void setState(StateProperties state) {
+		this.state = state;
 	}
 
 	public Reload getReload() {

@@ -50,6 +50,9 @@ public enum ErrorCode {
 	/** The route's deadline ran out before an answer could be sent. */
 	DEADLINE_EXCEEDED(HttpStatus.GATEWAY_TIMEOUT, "deadline_exceeded", "timeout_error"),
 
+	/** The shared state store (Redis) cannot be reached and {@code on-unavailable} is {@code deny}. */
+	STATE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "state_unavailable", "server_error"),
+
 	/** A fault of the gateway itself; the message never carries internals. */
 	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "server_error");
 

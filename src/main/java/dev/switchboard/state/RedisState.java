@@ -1,0 +1,300 @@
+package dev.switchboard.state;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The gateway's one Lettuce client for {@code switchboard.state.store: redis}: a command connection with String values,
+ * one with byte[] values, and a pub/sub connection, all non-blocking. Every command goes through
+ * {@link #strings(Function)} or {@link #bytes(Function)}, which turn a Redis that cannot answer into a
+ * {@link StateUnavailableException} and keep {@link #availability()} current.
+ * <p>
+ * Redis need not be up when the gateway starts: the first connection is retried every second until it succeeds, and
+ * after that Lettuce reconnects by itself (100 ms, doubling to 2 s). While disconnected, commands fail at once rather
+ * than queue, so a request never waits on an outage longer than {@code switchboard.state.redis.timeout}. Pub/sub
+ * subscriptions are renewed on every reconnect. A Redis that comes back after a restart is empty: what it held is
+ * gone, and the capabilities that keep counters there put their local counts back ({@link StateAvailability}).
+ */
+public final class RedisState implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(RedisState.class);
+
+	private static final RedisCodec<String, byte[]> BYTES = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+	private final RedisClient client;
+
+	private final ClientResources resources;
+
+	private final RedisURI uri;
+
+	private final StateAvailability availability;
+
+	private final OnUnavailable onUnavailable;
+
+	private final Map<String, CopyOnWriteArrayList<Consumer<String>>> subscriptions = new ConcurrentHashMap<>();
+
+	private volatile @Nullable Connections connections;
+
+	private volatile boolean closed;
+
+	private record Connections(StatefulRedisConnection<String, String> strings,
+			StatefulRedisConnection<String, byte[]> bytes, StatefulRedisPubSubConnection<String, String> pubSub) {
+
+		boolean allOpen() {
+			return this.strings.isOpen() && this.bytes.isOpen() && this.pubSub.isOpen();
+		}
+
+		void close() {
+			this.strings.closeAsync();
+			this.bytes.closeAsync();
+			this.pubSub.closeAsync();
+		}
+
+	}
+
+	/**
+	 * Connects to {@code url}, waiting up to {@code timeout} for the first connection (the gateway starts anyway if
+	 * it does not come, and keeps trying). Call from a thread that may block, as bean creation is.
+	 */
+	public RedisState(String url, Duration timeout, OnUnavailable onUnavailable) {
+		this.uri = RedisURI.create(url.trim());
+		this.uri.setTimeout(timeout);
+		this.onUnavailable = onUnavailable;
+		this.availability = new StateAvailability(StoreKind.REDIS, false);
+		this.resources = ClientResources.builder()
+			.reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+			.build();
+		this.client = RedisClient.create(this.resources);
+		this.client.setOptions(ClientOptions.builder()
+			.autoReconnect(true)
+			// fail fast while disconnected: a queued command would hold its request until Redis is back
+			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+			.timeoutOptions(TimeoutOptions.enabled(timeout))
+			.build());
+		this.client.addListener(new ConnectionEvents());
+		try {
+			connect().get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+		}
+		catch (Exception ex) {
+			// the retry loop started by connect() carries on; the gateway serves by on-unavailable meanwhile
+			logger.warn("Redis state store not reachable at start-up; retrying every second ("
+					+ ex.getClass().getSimpleName() + ")");
+		}
+	}
+
+	/** What requests that need shared state get while Redis cannot be reached. */
+	public OnUnavailable onUnavailable() {
+		return this.onUnavailable;
+	}
+
+	public StateAvailability availability() {
+		return this.availability;
+	}
+
+	/**
+	 * Runs {@code call} on the String-valued reactive commands. An outage (not connected, connection lost, timeout)
+	 * arrives as {@link StateUnavailableException}; an error Redis itself answered (a script's error, a wrong type)
+	 * as Lettuce's {@link RedisCommandExecutionException}.
+	 */
+	public <T> Mono<T> strings(Function<RedisReactiveCommands<String, String>, Mono<T>> call) {
+		return Mono.defer(() -> {
+			Connections current = this.connections;
+			if (current == null) {
+				return Mono.error(notConnected());
+			}
+			return track(call.apply(current.strings().reactive()));
+		});
+	}
+
+	/** As {@link #strings(Function)}, for commands that answer many values (SCAN, MGET, HGETALL, ...). */
+	public <T> Flux<T> stringsMany(Function<RedisReactiveCommands<String, String>, Flux<T>> call) {
+		return Flux.defer(() -> {
+			Connections current = this.connections;
+			if (current == null) {
+				return Flux.error(notConnected());
+			}
+			return call.apply(current.strings().reactive())
+				.onErrorMap(this::unavailable)
+				.doOnComplete(this::sawAnswer);
+		});
+	}
+
+	/** As {@link #strings(Function)}, on the byte[]-valued commands (cached answers, binary records). */
+	public <T> Mono<T> bytes(Function<RedisReactiveCommands<String, byte[]>, Mono<T>> call) {
+		return Mono.defer(() -> {
+			Connections current = this.connections;
+			if (current == null) {
+				return Mono.error(notConnected());
+			}
+			return track(call.apply(current.bytes().reactive()));
+		});
+	}
+
+	/** Publishes {@code message} on {@code channel}; the number of subscribers (of every replica) that got it. */
+	public Mono<Long> publish(String channel, String message) {
+		return strings(commands -> commands.publish(channel, message));
+	}
+
+	/**
+	 * Calls {@code listener} with every message published on {@code channel} from now on, by any replica, until the
+	 * returned handle is closed. Messages published while this replica was disconnected are lost (pub/sub keeps
+	 * none): a subscriber that must not miss a change re-reads its state when {@link #availability()} comes up. The
+	 * listener runs on a Lettuce I/O thread and must not block.
+	 */
+	public AutoCloseable subscribe(String channel, Consumer<String> listener) {
+		CopyOnWriteArrayList<Consumer<String>> listeners = this.subscriptions.computeIfAbsent(channel, c -> {
+			Connections current = this.connections;
+			if (current != null) {
+				current.pubSub().async().subscribe(c);
+			}
+			return new CopyOnWriteArrayList<>();
+		});
+		listeners.add(listener);
+		return () -> listeners.remove(listener);
+	}
+
+	/** A Lua script run by its SHA-1, loaded again when Redis does not know it (after a restart). */
+	public RedisScript script(String lua) {
+		return new RedisScript(this, lua);
+	}
+
+	@Override
+	public void close() {
+		this.closed = true;
+		Connections current = this.connections;
+		this.connections = null;
+		if (current != null) {
+			current.close();
+		}
+		this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+		this.resources.shutdown(0, 2, TimeUnit.SECONDS);
+	}
+
+	private <T> Mono<T> track(Mono<T> command) {
+		return command.onErrorMap(this::unavailable).doOnSuccess(value -> sawAnswer());
+	}
+
+	private void sawAnswer() {
+		if (!this.availability.up()) {
+			Connections current = this.connections;
+			if (current != null && current.allOpen()) {
+				this.availability.markUp();
+			}
+		}
+	}
+
+	/** An error that means Redis could not answer becomes {@link StateUnavailableException}; Redis's own errors stay. */
+	private Throwable unavailable(Throwable error) {
+		if (error instanceof RedisCommandExecutionException || error instanceof StateUnavailableException) {
+			return error;
+		}
+		if (error instanceof RedisException || error instanceof IOException || error instanceof TimeoutException) {
+			this.availability.markDown(error.getClass().getSimpleName());
+			return new StateUnavailableException("the Redis state store did not answer (" + error.getClass().getSimpleName() + ")");
+		}
+		return error;
+	}
+
+	private StateUnavailableException notConnected() {
+		return new StateUnavailableException("the Redis state store is not connected");
+	}
+
+	/** Opens the three connections; on failure, tries again in a second until it succeeds or the client closes. */
+	private java.util.concurrent.CompletableFuture<Connections> connect() {
+		var strings = this.client.connectAsync(StringCodec.UTF8, this.uri).toCompletableFuture();
+		var bytes = this.client.connectAsync(BYTES, this.uri).toCompletableFuture();
+		var pubSub = this.client.connectPubSubAsync(StringCodec.UTF8, this.uri).toCompletableFuture();
+		return java.util.concurrent.CompletableFuture.allOf(strings, bytes, pubSub).handle((ignored, error) -> {
+			if (error != null || this.closed) {
+				for (var future : java.util.List.of(strings, bytes, pubSub)) {
+					future.thenAccept(StatefulConnection::closeAsync);
+				}
+				if (!this.closed) {
+					this.availability.markDown("not connected");
+					this.resources.eventExecutorGroup().schedule(this::connect, 1, TimeUnit.SECONDS);
+				}
+				throw new StateUnavailableException("the Redis state store is not connected");
+			}
+			Connections connected = new Connections(strings.join(), bytes.join(), pubSub.join());
+			connected.pubSub().addListener(new RedisPubSubAdapter<>() {
+				@Override
+				public void message(String channel, String message) {
+					deliver(channel, message);
+				}
+			});
+			if (!this.subscriptions.isEmpty()) {
+				connected.pubSub().async().subscribe(this.subscriptions.keySet().toArray(String[]::new));
+			}
+			this.connections = connected;
+			logger.info("Redis state store connected");
+			this.availability.markUp();
+			return connected;
+		});
+	}
+
+	private void deliver(String channel, String message) {
+		CopyOnWriteArrayList<Consumer<String>> listeners = this.subscriptions.get(channel);
+		if (listeners != null) {
+			for (Consumer<String> listener : listeners) {
+				try {
+					listener.accept(message);
+				}
+				catch (RuntimeException ex) {
+					logger.error("A listener of Redis channel " + channel + " failed", ex);
+				}
+			}
+		}
+	}
+
+	/** Lettuce's connection events: a dropped connection is an outage, all three open again its end. */
+	private final class ConnectionEvents implements RedisConnectionStateListener {
+
+		@Override
+		public void onRedisConnected(RedisChannelHandler<?, ?> connection, java.net.SocketAddress address) {
+			Connections current = RedisState.this.connections;
+			if (current != null && current.allOpen()) {
+				RedisState.this.availability.markUp();
+			}
+		}
+
+		@Override
+		public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+			if (!RedisState.this.closed && RedisState.this.connections != null) {
+				RedisState.this.availability.markDown("connection lost");
+			}
+		}
+
+	}
+
+}

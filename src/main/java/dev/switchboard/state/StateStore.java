@@ -1,0 +1,78 @@
+package dev.switchboard.state;
+
+import java.nio.file.Path;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The gateway's state store as configured by {@code switchboard.state.*}: the one bean other capabilities take. It
+ * tells which store is in force, whether it can be reached ({@link #availability()}), and hands out the Redis client
+ * ({@link #redis()}, only with {@code store: redis}) and the local directory ({@link #local()}, always there: a
+ * capability may keep a local copy beside Redis too).
+ */
+public final class StateStore implements AutoCloseable {
+
+	private final StoreKind kind;
+
+	private final @Nullable RedisState redis;
+
+	private final LocalDirectory local;
+
+	private final StateAvailability availability;
+
+	private final OnUnavailable onUnavailable;
+
+	private StateStore(StoreKind kind, @Nullable RedisState redis, LocalDirectory local, OnUnavailable onUnavailable) {
+		this.kind = kind;
+		this.redis = redis;
+		this.local = local;
+		this.onUnavailable = onUnavailable;
+		this.availability = (redis != null) ? redis.availability() : StateAvailability.local();
+	}
+
+	/**
+	 * Opens the store {@code properties} describe (already checked). With {@code redis} it connects, waiting up to the
+	 * command timeout for a first connection: call it where blocking is fine, as at bean creation.
+	 */
+	public static StateStore open(StateProperties properties) {
+		StoreKind kind = (properties.storeKind() != null) ? properties.storeKind() : StoreKind.LOCAL;
+		OnUnavailable policy = properties.getRedis().onUnavailablePolicy();
+		LocalDirectory local = new LocalDirectory(Path.of(properties.getDir()));
+		RedisState redis = (kind == StoreKind.REDIS)
+				? new RedisState(properties.getRedis().getUrl(), properties.getRedis().getTimeout(), policy) : null;
+		return new StateStore(kind, redis, local, policy);
+	}
+
+	public StoreKind kind() {
+		return this.kind;
+	}
+
+	/** The Redis client, or {@code null} with {@code store: local}. */
+	public @Nullable RedisState redis() {
+		return this.redis;
+	}
+
+	/** The directory under {@code switchboard.state.dir}. */
+	public LocalDirectory local() {
+		return this.local;
+	}
+
+	/** Up and down of the store; the local store is always up. */
+	public StateAvailability availability() {
+		return this.availability;
+	}
+
+	/** {@code switchboard.state.redis.on-unavailable}: what a request gets while the Redis store is down. */
+	public OnUnavailable onUnavailable() {
+		return this.onUnavailable;
+	}
+
+	@Override
+	public void close() {
+		if (this.redis != null) {
+			this.redis.close();
+		}
+		this.local.close();
+	}
+
+}
