@@ -9,6 +9,8 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.switchboard.config.RuntimeConfigHolder;
 import dev.switchboard.config.SwitchboardProperties;
+import dev.switchboard.state.RedisState;
+import dev.switchboard.state.StateStore;
 
 /**
  * The response cache's beans: the store named by {@code switchboard.cache.store} (read once at start-up), the
@@ -29,14 +31,27 @@ public class CacheConfiguration {
 		return embedder;
 	}
 
+	/**
+	 * The cache with the store {@code switchboard.cache.store} names, checked with the rest of the configuration
+	 * (redis only beside a Redis state store, whose client it shares).
+	 */
 	@Bean
-	ResponseCache responseCache(SwitchboardProperties properties, LocalEmbedder embedder, MeterRegistry registry) {
+	ResponseCache responseCache(SwitchboardProperties properties, StateStore state, LocalEmbedder embedder,
+			MeterRegistry registry) {
 		CacheMetrics metrics = new CacheMetrics(registry);
 		SwitchboardProperties.Cache settings = properties.getCache();
-		LocalCacheStore local = new LocalCacheStore(settings.getMaxSize().toBytes());
-		metrics.local(local);
-		logger.debug("response cache store: " + local.name());
-		return new ResponseCache(local, embedder, metrics);
+		RedisState redis = state.redis();
+		CacheStore store;
+		if ("redis".equalsIgnoreCase(settings.getStore().trim()) && redis != null) {
+			store = new RedisCacheStore(redis, metrics);
+		}
+		else {
+			LocalCacheStore local = new LocalCacheStore(settings.getMaxSize().toBytes());
+			metrics.local(local);
+			store = local;
+		}
+		logger.info("response cache store: " + store.name());
+		return new ResponseCache(store, embedder, metrics);
 	}
 
 	@Bean

@@ -46,15 +46,16 @@ public final class CacheRules {
 
 	/**
 	 * Checks {@code cache} and each route's {@code cache:} and compiles them; adds what is wrong to {@code problems}.
+	 * @param stateRedis whether the state store is Redis, whose client a Redis cache store uses
 	 */
-	public static CacheRules compile(SwitchboardProperties.Cache cache, List<SwitchboardProperties.Route> routes,
-			List<String> problems) {
+	public static CacheRules compile(SwitchboardProperties.Cache cache, boolean stateRedis,
+			List<SwitchboardProperties.Route> routes, List<String> problems) {
 		String store = (cache.getStore() != null) ? cache.getStore().trim().toLowerCase(Locale.ROOT) : "";
-		if (store.equals("redis")) {
-			problems.add("switchboard.cache.store: redis needs the shared state client (switchboard.state.redis), "
-					+ "which this build does not have; use local");
+		if (store.equals("redis") && !stateRedis) {
+			problems.add("switchboard.cache.store: redis shares the state store's Redis client, so it needs "
+					+ "switchboard.state.store: redis (and switchboard.state.redis.url)");
 		}
-		else if (!store.equals("local")) {
+		else if (!store.equals("local") && !store.equals("redis")) {
 			problems.add("switchboard.cache.store: unknown store '" + cache.getStore() + "' (one of local, redis)");
 		}
 		if (cache.getMaxSize() == null || cache.getMaxSize().toBytes() <= 0) {

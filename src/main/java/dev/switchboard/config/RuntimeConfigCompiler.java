@@ -125,7 +125,8 @@ public final class RuntimeConfigCompiler {
 		Map<String, RoutePlan> aliases = routes(routeSettings, providers, providerSettings.keySet(), problems,
 				(previous != null) ? previous.routes().aliases() : Map.of());
 		KeyRegistry keys = keys(properties.getAuth().getKeys(), generatedKey, problems);
-		CacheRules cache = CacheRules.compile(properties.getCache(), routeSettings, problems);
+		CacheRules cache = CacheRules.compile(properties.getCache(),
+				properties.getState().storeKind() == dev.switchboard.state.StoreKind.REDIS, routeSettings, problems);
 		long maxRequestBytes = properties.getLimits().getMaxRequestBytes().toBytes();
 		if (maxRequestBytes <= 0) {
 			problems.add("switchboard.limits.max-request-bytes must be positive");
