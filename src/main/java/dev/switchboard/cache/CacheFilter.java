@@ -115,16 +115,21 @@ public class CacheFilter implements GlobalFilter, Ordered {
 				return lead(exchange, chain, lookup);
 			}
 			if (found.get(0) instanceof Found hit) {
-				return serve(exchange, lookup, hit);
+				return serve(exchange, chain, lookup, hit);
 			}
 			return follow(exchange, chain, lookup, (Flight) found.get(0));
 		});
 	}
 
-	private Mono<Void> serve(ServerWebExchange exchange, CacheLookup lookup, Found found) {
+	/** A stored answer, in the client's form; one that cannot be converted to it is a miss. */
+	private Mono<Void> serve(ServerWebExchange exchange, GatewayFilterChain chain, CacheLookup lookup, Found found) {
+		CachedAnswer answer = this.cache.forms().inClientForm(lookup, found.answer());
+		if (answer == null) {
+			return lead(exchange, chain, lookup);
+		}
 		this.cache.metrics().request(lookup.route(), found.result().replace('-', '_'));
-		this.cache.metrics().saved(lookup.route(), found.answer().usage());
-		return CacheReplay.write(exchange, lookup, found.answer(), found.result());
+		this.cache.metrics().saved(lookup.route(), answer.usage());
+		return CacheReplay.write(exchange, answer, found.result());
 	}
 
 	/** The first of its key in flight goes upstream; one that lost the race to lead joins the winner. */
@@ -171,9 +176,13 @@ public class CacheFilter implements GlobalFilter, Ordered {
 						if (whole.isEmpty()) {
 							return alone;
 						}
+						CachedAnswer answer = this.cache.forms().inClientForm(lookup, whole.get(0));
+						if (answer == null) {
+							return alone;
+						}
 						this.cache.metrics().request(lookup.route(), "joined");
-						this.cache.metrics().saved(lookup.route(), whole.get(0).usage());
-						return CacheReplay.write(exchange, lookup, whole.get(0), "hit");
+						this.cache.metrics().saved(lookup.route(), answer.usage());
+						return CacheReplay.write(exchange, answer, "hit");
 					});
 			});
 	}

@@ -1,7 +1,5 @@
 package dev.switchboard.cache;
 
-import java.util.List;
-
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Flux;
@@ -37,21 +35,23 @@ final class CacheReplay {
 	private CacheReplay() {
 	}
 
-	/** Writes {@code stored} as the answer; {@code result} is the header's value (hit or semantic-hit). */
-	static Mono<Void> write(ServerWebExchange exchange, CacheLookup lookup, CachedAnswer stored, String result) {
+	/**
+	 * Writes {@code stored}, already in the form the client asked for ({@link ConvertedForms}), as the answer;
+	 * {@code result} is the header's value (hit or semantic-hit).
+	 */
+	static Mono<Void> write(ServerWebExchange exchange, CachedAnswer stored, String result) {
 		ServerHttpResponse response = exchange.getResponse();
 		head(exchange, stored.provider(), stored.model(), result);
 		response.getHeaders().set(HttpHeaders.AGE, Long.toString(stored.ageSeconds(System.currentTimeMillis())));
 		exchange.getAttributes().put(GatewayAttributes.USAGE, stored.usage());
 		DataBufferFactory factory = response.bufferFactory();
-		if (lookup.stream()) {
-			List<byte[]> events = stored.stream() ? stored.parts()
-					: AnswerForms.asStream(lookup.endpoint(), stored, lookup.request());
-			streamHeaders(response, stored.stream() ? stored.contentType() : "text/event-stream");
-			return response.writeAndFlushWith(Flux.fromIterable(events).map(event -> Mono.just(factory.wrap(event))));
+		if (stored.stream()) {
+			streamHeaders(response, stored.contentType());
+			// one write and flush per event, as the first client received them
+			return response.writeAndFlushWith(Flux.fromIterable(stored.parts()).map(event -> Mono.just(factory.wrap(event))));
 		}
-		byte[] body = stored.stream() ? AnswerForms.asJson(lookup.endpoint(), stored, lookup.request()) : stored.body();
-		response.getHeaders().set(HttpHeaders.CONTENT_TYPE, stored.stream() ? "application/json" : stored.contentType());
+		byte[] body = stored.body();
+		response.getHeaders().set(HttpHeaders.CONTENT_TYPE, stored.contentType());
 		response.getHeaders().setContentLength(body.length);
 		return response.writeWith(Mono.just(factory.wrap(body)));
 	}

@@ -19,6 +19,8 @@ final class ResponseCache {
 
 	private final Singleflight singleflight = new Singleflight();
 
+	private final ConvertedForms forms = new ConvertedForms();
+
 	private final CacheMetrics metrics;
 
 	/**
@@ -40,6 +42,10 @@ final class ResponseCache {
 
 	CacheMetrics metrics() {
 		return this.metrics;
+	}
+
+	ConvertedForms forms() {
+		return this.forms;
 	}
 
 	/**
