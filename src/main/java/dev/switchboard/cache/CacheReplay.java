@@ -92,6 +92,13 @@ final class CacheReplay {
 		headers.set(GatewayHeaders.MODEL, model);
 		headers.set(GatewayHeaders.ATTEMPTS, "0");
 		exchange.getAttributes().put(GatewayAttributes.CACHE_HIT, Boolean.TRUE);
+		// no upstream time: the gateway's own share is all of it, to the commit
+		Long start = exchange.getAttribute(GatewayAttributes.START_NANOS);
+		if (start != null) {
+			long nanos = Math.max(0, System.nanoTime() - start);
+			exchange.getAttributes().put(GatewayAttributes.OVERHEAD_NANOS, nanos);
+			headers.set(GatewayHeaders.OVERHEAD_MS, String.format(java.util.Locale.ROOT, "%.3f", nanos / 1e6));
+		}
 	}
 
 	private static void streamHeaders(ServerHttpResponse response, String contentType) {
