@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the gateway and benchmarks it with the shared harness beside direct, nginx-proxy and portkey, then (unless
-# TRANSLATED=0) the gateway translating the same requests to an Anthropic-type upstream, then (unless REFERENCES=0)
+# TRANSLATED=0) the gateway translating the same requests to an Anthropic-type upstream, then (unless CACHED=0) the
+# gateway answering them from its response cache, then (unless REFERENCES=0)
 # the two JVM references: a bare Spring Cloud Gateway route and a raw Reactor Netty proxy. Each of these runs once per
 # concurrency in CONCURRENCIES (default 64; the full sweep is CONCURRENCIES="1 16 64 256").
 # With BASELINE_JAR set (a switchboard.jar built from another commit, e.g. in a git worktree), that jar runs too, as
@@ -10,6 +11,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 REFERENCES=${REFERENCES:-1}
 TRANSLATED=${TRANSLATED:-1}
+CACHED=${CACHED:-1}
 CONCURRENCIES=${CONCURRENCIES:-64}
 OUT=${RESULTS:-$ROOT/bench/results/$STAMP.md}
 
@@ -42,6 +44,9 @@ for c in $CONCURRENCIES; do
 	if [[ $TRANSLATED == 1 ]]; then
 		slot switchboard-translated "$c" "$(gateway gateway-translated.yaml)" direct
 	fi
+	if [[ $CACHED == 1 ]]; then
+		slot switchboard-cached "$c" "$(gateway gateway-cached.yaml)" direct
+	fi
 	if [[ $REFERENCES == 1 ]]; then
 		slot bare-scg "$c" "exec $JAVA $JVM_OPTS -jar '$ROOT/bench/reference/bare-scg/target/bare-scg.jar' --server.port=$PORT" direct
 		slot raw-netty "$c" "exec $JAVA $JVM_OPTS -Dport=$PORT -jar '$ROOT/bench/reference/raw-netty/target/raw-netty.jar'" direct
@@ -53,7 +58,7 @@ done
 		echo "## $c connections"
 		echo
 		cat "$ROOT/bench/results/$STAMP-switchboard-c$c.md"
-		for extra in switchboard-baseline switchboard-translated bare-scg raw-netty; do
+		for extra in switchboard-baseline switchboard-translated switchboard-cached bare-scg raw-netty; do
 			[[ -f $ROOT/bench/results/$STAMP-$extra-c$c.md ]] || continue
 			echo
 			echo "Same settings, separate harness run ($extra):"
