@@ -248,6 +248,39 @@ class ResponseCacheIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	@Test
+	void embeddingsAndResponsesAnswersAreCachedToo() {
+		PRIMARY.stubFor(post("/v1/embeddings").willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.1,0.2]}],"
+					+ "\"model\":\"c-model\",\"usage\":{\"prompt_tokens\":2,\"total_tokens\":2}}")));
+		PRIMARY.stubFor(post("/v1/responses").willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"id\":\"resp_1\",\"object\":\"response\",\"status\":\"completed\",\"output\":[],"
+					+ "\"usage\":{\"input_tokens\":3,\"output_tokens\":1}}")));
+		String embedding = "{\"model\":\"cached\",\"input\":\"" + prompt() + "\"}";
+		String response = "{\"model\":\"cached\",\"input\":\"" + prompt() + "\"}";
+
+		sendTo("/v1/embeddings", embedding);
+		sendTo("/v1/responses", response);
+
+		assertThat(sendTo("/v1/embeddings", embedding).getResponseHeaders().getFirst("x-switchboard-cache")).isEqualTo("hit");
+		assertThat(sendTo("/v1/responses", response).getResponseHeaders().getFirst("x-switchboard-cache")).isEqualTo("hit");
+		PRIMARY.verify(1, postRequestedFor(urlEqualTo("/v1/embeddings")));
+		PRIMARY.verify(1, postRequestedFor(urlEqualTo("/v1/responses")));
+	}
+
+	private EntityExchangeResult<byte[]> sendTo(String path, String body) {
+		return this.client.post()
+			.uri(path)
+			.header("Authorization", "Bearer " + TEAM_A_KEY)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(body)
+			.exchange()
+			.expectBody()
+			.returnResult();
+	}
+
+	@Test
 	void hitsAreServedWithoutTheUpstreamAndTheirLatencyIsLogged() {
 		stubJson("Timed");
 		String body = chatBody("cached", prompt());
