@@ -5,6 +5,7 @@ import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -20,6 +21,7 @@ import dev.switchboard.config.RuntimeConfigHolder;
 import dev.switchboard.dispatch.AnswerHooks;
 import dev.switchboard.provider.Endpoint;
 import dev.switchboard.routing.RoutePlan;
+import dev.switchboard.support.EventLoopTimers;
 import dev.switchboard.support.GatewayAttributes;
 import dev.switchboard.support.RouteKind;
 
@@ -71,7 +73,7 @@ public class CacheFilter implements GlobalFilter, Ordered {
 		Mono<CacheKey> key = (body.bytes().length <= INLINE_KEY_BYTES)
 				? Mono.justOrEmpty(CacheKey.of(endpoint, plan.route(), owner, body.stream(), body.bytes(), policy.semantic()))
 				: Mono.fromCallable(() -> CacheKey.of(endpoint, plan.route(), owner, body.stream(), body.bytes(),
-						policy.semantic())).subscribeOn(Schedulers.parallel());
+						policy.semantic())).subscribeOn(Schedulers.parallel()).publishOn(EventLoopTimers.current());
 		// List: the key, or none for a body that is not a JSON object (never empty: an empty Mono<Void> is success)
 		return key.map(List::of).defaultIfEmpty(List.of()).flatMap(found -> {
 			if (found.isEmpty()) {
@@ -99,16 +101,20 @@ public class CacheFilter implements GlobalFilter, Ordered {
 
 	private Mono<Void> lookUp(ServerWebExchange exchange, GatewayFilterChain chain, CacheLookup lookup) {
 		String exact = lookup.key().exact();
+		// what answers elsewhere (Redis, the embedding model) comes back to the request's own event loop
+		Scheduler loop = EventLoopTimers.current();
+		Mono<CachedAnswer> stored = this.cache.store().get(exact);
+		if (!this.cache.store().inMemory()) {
+			stored = stored.publishOn(loop);
+		}
 		// Object: a stored answer (Found) or a flight to join, whichever comes first
-		Mono<Object> decision = this.cache.store()
-			.get(exact)
-			.<Object>map(stored -> new Found(stored, "hit"))
+		Mono<Object> decision = stored.<Object>map(found -> new Found(found, "hit"))
 			.switchIfEmpty(Mono.defer(() -> {
 				Flight flight = this.cache.singleflight().current(exact);
 				if (flight != null) {
 					return Mono.just(flight);
 				}
-				return this.cache.similar(lookup).map(stored -> new Found(stored, "semantic-hit"));
+				return this.cache.similar(lookup).publishOn(loop).map(found -> new Found(found, "semantic-hit"));
 			}));
 		return decision.map(List::of).defaultIfEmpty(List.of()).flatMap(found -> {
 			if (found.isEmpty()) {
@@ -157,10 +163,13 @@ public class CacheFilter implements GlobalFilter, Ordered {
 			this.cache.metrics().request(lookup.route(), "miss");
 			return upstream(exchange, chain, lookup, null);
 		});
+		// the leader signals from its own thread: this follower goes on on its event loop
+		Scheduler loop = EventLoopTimers.current();
 		Mono<Flight.Head> head = flight.started();
 		// Object: the leader's head, or the whole answer, whichever this follower needs first
 		Mono<Object> first = lookup.stream() ? head.map(found -> (Object) found) : flight.done().map(found -> (Object) found);
-		return first.map(List::of)
+		return first.publishOn(loop)
+			.map(List::of)
 			.onErrorResume(Flight.LeaderFailed.class, failed -> Mono.just(List.of()))
 			.flatMap(got -> {
 				if (got.isEmpty()) {
@@ -171,7 +180,8 @@ public class CacheFilter implements GlobalFilter, Ordered {
 					this.cache.metrics().request(lookup.route(), "joined");
 					return CacheReplay.live(exchange, lookup, flight, leading);
 				}
-				return flight.done().map(List::of).onErrorResume(Flight.LeaderFailed.class, failed -> Mono.just(List.of()))
+				return flight.done().publishOn(loop).map(List::of)
+					.onErrorResume(Flight.LeaderFailed.class, failed -> Mono.just(List.of()))
 					.flatMap(whole -> {
 						if (whole.isEmpty()) {
 							return alone;

@@ -19,4 +19,9 @@ public interface CacheStore {
 	/** The store's name for meters and health: local or redis. */
 	String name();
 
+	/** Whether {@link #get} answers on the calling thread (in memory), so the request need not hop back to its loop. */
+	default boolean inMemory() {
+		return false;
+	}
+
 }

@@ -41,6 +41,11 @@ final class LocalCacheStore implements CacheStore {
 		return "local";
 	}
 
+	@Override
+	public boolean inMemory() {
+		return true;
+	}
+
 	/** Entries held, for the meters. */
 	long size() {
 		return this.entries.estimatedSize();
