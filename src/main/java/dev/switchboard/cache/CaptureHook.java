@@ -28,8 +28,8 @@ import dev.switchboard.support.TokenUsage;
  * Not stored: a status other than 200, a JSON answer without its finish or stop reason or larger than
  * {@value #MAX_ENTRY_BYTES} bytes, a stream that did not end with its terminal event (cut, idle, over the deadline,
  * the client gone) or that carried an in-band error, and any answer another capability marked
- * {@link GatewayAttributes#NOT_CACHEABLE}. Checking and storing a finished answer is CPU work (a parse of the whole
- * answer) and runs on the parallel scheduler, off the event loop.
+ * {@link GatewayAttributes#NOT_CACHEABLE}. Checking and storing a finished answer is a parse of the whole answer:
+ * up to {@value #INLINE_BYTES} bytes on the event loop, a larger one on the parallel scheduler.
  */
 final class CaptureHook implements AnswerHook {
 
@@ -37,6 +37,12 @@ final class CaptureHook implements AnswerHook {
 
 	/** The largest answer stored: the gateway checks JSON answers up to this size before its commit point too. */
 	static final int MAX_ENTRY_BYTES = 8 * 1024 * 1024;
+
+	/**
+	 * Answers up to this size are checked and stored on the event loop as they end (tens of microseconds, and a
+	 * local store then holds them before the response completes); larger ones on the parallel scheduler.
+	 */
+	static final int INLINE_BYTES = 64 * 1024;
 
 	private final CacheLookup lookup;
 
@@ -146,12 +152,14 @@ final class CaptureHook implements AnswerHook {
 		this.parts.clear();
 		TokenUsage measured = exchange.getAttribute(GatewayAttributes.USAGE);
 		String contentType = answer.headers().get("content-type");
-		Mono.fromRunnable(() -> store(answer, stream, captured, measured, contentType))
-			.subscribeOn(Schedulers.parallel())
-			.subscribe(null, failure -> {
-				logger.warn("could not store an answer in the cache", failure);
-				fail("the answer could not be stored");
-			});
+		Mono<Object> storing = Mono.fromRunnable(() -> store(answer, stream, captured, measured, contentType));
+		if (this.bytes > INLINE_BYTES) {
+			storing = storing.subscribeOn(Schedulers.parallel());
+		}
+		storing.subscribe(null, failure -> {
+			logger.warn("could not store an answer in the cache", failure);
+			fail("the answer could not be stored");
+		});
 	}
 
 	private void store(Answer answer, boolean stream, List<byte[]> captured, @Nullable TokenUsage measured,

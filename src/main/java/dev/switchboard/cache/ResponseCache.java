@@ -78,8 +78,9 @@ final class ResponseCache {
 		String group = Objects.requireNonNull(lookup.key().similar());
 		Mono<float[]> embedding = (vector != null) ? Mono.just(vector)
 				: this.embedder.embed(Objects.requireNonNull(lookup.key().text()));
-		return put.then(embedding.doOnNext(known -> this.index.add(group, known, lookup.key().exact(),
-				lookup.policy().ttl())).then());
+		// indexed once stored, on its own: the request's followers need not wait for an embedding
+		return put.doOnSuccess(done -> embedding
+			.subscribe(known -> this.index.add(group, known, lookup.key().exact(), lookup.policy().ttl())));
 	}
 
 }
