@@ -170,6 +170,34 @@ class ResponseCacheIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	@Test
+	void anAnthropicStreamIsReplayedByteForByteAndServedAsAMessage() {
+		String events = AnthropicFixtures.stream("claude-sonnet-4", "Streamed ", "once");
+		CLAUDE.stubFor(post(AnthropicFixtures.MESSAGES).willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "text/event-stream")
+			.withBody(events)));
+		AnthropicClient anthropic = AnthropicOkHttpClient.builder().baseUrl(baseUrl()).apiKey(TEAM_A_KEY).maxRetries(0).build();
+		this.sdks.add(anthropic::close);
+		String text = prompt();
+		String stream = "{\"model\":\"cached-claude\",\"max_tokens\":64,\"stream\":true,\"messages\":[{\"role\":\"user\","
+				+ "\"content\":\"" + text + "\"}]}";
+
+		EntityExchangeResult<byte[]> first = this.client.post().uri(AnthropicFixtures.MESSAGES)
+			.header("x-api-key", TEAM_A_KEY).contentType(MediaType.APPLICATION_JSON).bodyValue(stream)
+			.exchange().expectBody().returnResult();
+		EntityExchangeResult<byte[]> second = this.client.post().uri(AnthropicFixtures.MESSAGES)
+			.header("x-api-key", TEAM_A_KEY).contentType(MediaType.APPLICATION_JSON).bodyValue(stream)
+			.exchange().expectBody().returnResult();
+		Message whole = anthropic.messages().create(MessageCreateParams.builder().model("cached-claude").maxTokens(64)
+			.addUserMessage(text).build());
+
+		assertThat(second.getResponseHeaders().getFirst("x-switchboard-cache")).isEqualTo("hit");
+		assertThat(second.getResponseBody()).as("byte for byte").isEqualTo(first.getResponseBody());
+		assertThat(whole.content().get(0).asText().text()).isEqualTo("Streamed once");
+		assertThat(whole.stopReason()).hasValueSatisfying(reason -> assertThat(reason.asString()).isEqualTo("end_turn"));
+		CLAUDE.verify(1, postRequestedFor(urlEqualTo(AnthropicFixtures.MESSAGES)));
+	}
+
+	@Test
 	void noCacheSkipsTheLookupButStoresAndNoStoreDoesNeither() {
 		stubJson("Fresh");
 		String body = chatBody("cached", prompt());

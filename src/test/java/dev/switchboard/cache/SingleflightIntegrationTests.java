@@ -101,6 +101,28 @@ class SingleflightIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	@Test
+	void aLeaderStreamCutMidWayCutsItsStreamingFollowersWithTheInBandErrorAndIsNotStored() throws InterruptedException {
+		String events = OpenAiFixtures.chunkEvent("c-model", "Cut ") + OpenAiFixtures.chunkEvent("c-model", "short");
+		PRIMARY.stubFor(post(CHAT).willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "text/event-stream")
+			.withBody(events)
+			.withChunkedDribbleDelay(4, 800)));
+		String body = ResponseCacheIntegrationTests.streamBody("cached", ResponseCacheIntegrationTests.prompt());
+
+		Mono<Reply> leader = send(body).cache();
+		leader.subscribe();
+		Thread.sleep(200);
+		Reply follower = send(body).block(Duration.ofSeconds(10));
+
+		assertThat(follower.cache()).isEqualTo("hit");
+		assertThat(follower.body()).as("the leader's events, then the cut").startsWith(events)
+			.contains("\"code\":\"stream_interrupted\"")
+			.doesNotContain("[DONE]");
+		assertThat(leader.block(Duration.ofSeconds(10)).body()).contains("stream_interrupted");
+		assertThat(send(body).block(Duration.ofSeconds(10)).cache()).as("a cut stream is not stored").isEqualTo("miss");
+	}
+
+	@Test
 	void aLeaderThatFailsSendsEachFollowerUpstreamOnItsOwn() throws InterruptedException {
 		PRIMARY.stubFor(post(CHAT).inScenario("leader fails").whenScenarioStateIs(STARTED)
 			.willReturn(aResponse().withStatus(500).withFixedDelay(800)
