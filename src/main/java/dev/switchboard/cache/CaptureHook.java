@@ -55,6 +55,9 @@ final class CaptureHook implements AnswerHook {
 	/** Set once the answer is known not to be stored, or once it was. */
 	private boolean finished;
 
+	/** A stream past {@value #MAX_ENTRY_BYTES} bytes: passed to the followers, not kept. */
+	private boolean oversized;
+
 	/**
 	 * @param flight the flight this request leads, or {@code null} (a {@code no-cache} request stores but leads none)
 	 */
@@ -120,13 +123,15 @@ final class CaptureHook implements AnswerHook {
 			return;
 		}
 		this.bytes += buffer.readableBytes();
-		if (this.bytes > MAX_ENTRY_BYTES) {
-			abandon("the stream is larger than " + MAX_ENTRY_BYTES + " bytes");
+		if (this.bytes > MAX_ENTRY_BYTES && !this.oversized) {
+			// not stored, but the followers still get the whole stream
+			this.oversized = true;
 			this.parts.clear();
-			return;
 		}
 		for (byte[] event : SseEvents.split(buffer)) {
-			this.parts.add(event);
+			if (!this.oversized) {
+				this.parts.add(event);
+			}
 			if (this.flight != null) {
 				this.flight.event(event);
 			}
@@ -141,6 +146,13 @@ final class CaptureHook implements AnswerHook {
 		if (stream && (answer.framer() == null || !answer.framer().terminated()
 				|| exchange.getAttribute(GatewayAttributes.STREAM_INTERRUPTED) != null)) {
 			abandon("the stream ended without its terminal event");
+			return;
+		}
+		if (stream && this.flight != null) {
+			this.flight.endEvents();
+		}
+		if (this.oversized) {
+			abandon("the stream is larger than " + MAX_ENTRY_BYTES + " bytes");
 			return;
 		}
 		if (exchange.getAttribute(GatewayAttributes.NOT_CACHEABLE) != null) {

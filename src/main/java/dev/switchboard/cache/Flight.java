@@ -12,6 +12,8 @@ import reactor.core.publisher.Sinks;
  * that joins later, then live), and {@link #done} (the whole answer, once stored). A leader that fails, leaves, or
  * has an answer that must not be shared fails each signal not yet emitted with {@link LeaderFailed}; a follower
  * that has received nothing makes its own attempt then, and a stream follower cut mid-way gets the in-band error.
+ * A stream that ended whole but will not be stored ends whole for its followers ({@link #endEvents}) and fails only
+ * {@link #done}.
  * A follower's leaving cancels only its own subscription: the leader never learns of it.
  */
 final class Flight {
@@ -55,6 +57,14 @@ final class Flight {
 
 	void event(byte[] event) {
 		this.events.tryEmitNext(event);
+	}
+
+	/**
+	 * The leader's stream ended with its terminal event: followers have it whole, whether or not it is then stored
+	 * (too large, marked for its client only, an in-band error inside it).
+	 */
+	void endEvents() {
+		this.events.tryEmitComplete();
 	}
 
 	void succeed(CachedAnswer answer) {

@@ -1,5 +1,9 @@
 package dev.switchboard.cache;
 
+import java.util.concurrent.CompletableFuture;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,8 +29,13 @@ import dev.switchboard.dispatch.AnswerHook;
 import dev.switchboard.dispatch.AnswerHooks;
 import dev.switchboard.support.GatewayAttributes;
 import dev.switchboard.testsupport.ExtraGateway;
+import dev.switchboard.testsupport.OpenAiFixtures;
 import dev.switchboard.testsupport.PrivateReactorResources;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -40,18 +49,48 @@ class NotCacheableIntegrationTests {
 
 	private static ConfigurableApplicationContext gateway;
 
+	private static WireMockServer upstream;
+
 	@BeforeAll
 	static void start() {
+		upstream = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+		upstream.start();
 		gateway = ExtraGateway.start(new SpringApplicationBuilder(SwitchboardApplication.class,
 				PrivateReactorResources.class, MarkingFilter.class), "--switchboard.auth.keys[0].key=" + KEY,
 				"--switchboard.providers.mock.type=mock", "--switchboard.routes[0].model=private",
 				"--switchboard.routes[0].cache.mode=exact", "--switchboard.routes[0].cache.shared=true",
-				"--switchboard.routes[0].targets[0].provider=mock", "--switchboard.routes[0].targets[0].model=mock-1");
+				"--switchboard.routes[0].targets[0].provider=mock", "--switchboard.routes[0].targets[0].model=mock-1",
+				"--switchboard.providers.slow.type=openai", "--switchboard.providers.slow.api-key=sk-slow",
+				"--switchboard.providers.slow.base-url=" + upstream.baseUrl() + "/v1", "--switchboard.routes[1].model=slow",
+				"--switchboard.routes[1].cache.mode=exact", "--switchboard.routes[1].cache.shared=true",
+				"--switchboard.routes[1].targets[0].provider=slow", "--switchboard.routes[1].targets[0].model=s-1");
 	}
 
 	@AfterAll
 	static void stop() {
 		gateway.close();
+		upstream.stop();
+	}
+
+	@Test
+	void aFollowerOfAStreamMarkedForItsLeaderOnlyStillGetsItWholeAndNothingIsStored() throws InterruptedException {
+		String events = OpenAiFixtures.stream("s-1", "Masked ", "for ", "one");
+		upstream.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "text/event-stream")
+			.withBody(events)
+			.withChunkedDribbleDelay(5, 800)));
+		String body = ResponseCacheIntegrationTests.streamBody("slow", ResponseCacheIntegrationTests.prompt());
+
+		CompletableFuture<EntityExchangeResult<byte[]>> leader = CompletableFuture.supplyAsync(() -> send(body, "events"));
+		Thread.sleep(250);
+		EntityExchangeResult<byte[]> follower = send(body, null);
+
+		assertThat(follower.getResponseHeaders().getFirst("x-switchboard-cache")).isEqualTo("hit");
+		assertThat(new String(follower.getResponseBody())).as("whole, no in-band error").isEqualTo(events);
+		assertThat(new String(leader.join().getResponseBody())).isEqualTo(events);
+		assertThat(send(body, null).getResponseHeaders().getFirst("x-switchboard-cache")).as("not stored")
+			.isEqualTo("miss");
+		upstream.verify(2, postRequestedFor(urlEqualTo("/v1/chat/completions")));
 	}
 
 	@Test
