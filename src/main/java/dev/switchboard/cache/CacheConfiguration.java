@@ -14,8 +14,8 @@ import dev.switchboard.state.StateStore;
 
 /**
  * The response cache's beans: the store named by {@code switchboard.cache.store} (read once at start-up), the
- * embedding model when a route uses the semantic mode (loaded in the background at start-up, so the first semantic
- * lookups are misses until it is ready), and the filter of the cache slot.
+ * embedding model (loaded in the background at start-up when a route uses the semantic mode, else on the first
+ * lookup that needs it; lookups wait for it while it loads), and the filter of the cache slot.
  */
 @Configuration(proxyBeanMethods = false)
 public class CacheConfiguration {
