@@ -17,6 +17,7 @@ import org.springframework.web.server.ServerWebExchange;
 import dev.switchboard.auth.GatewayKey;
 import dev.switchboard.body.JsonRequest;
 import dev.switchboard.config.FilterOrder;
+import dev.switchboard.config.RuntimeConfig;
 import dev.switchboard.config.RuntimeConfigHolder;
 import dev.switchboard.dispatch.AnswerHooks;
 import dev.switchboard.provider.Endpoint;
@@ -60,7 +61,8 @@ public class CacheFilter implements GlobalFilter, Ordered {
 		if (plan == null || endpoint == null || body == null || !AnswerForms.cacheable(endpoint)) {
 			return chain.filter(exchange);
 		}
-		CachePolicy policy = this.configs.pinned(exchange).cache().of(plan.route());
+		RuntimeConfig config = this.configs.pinned(exchange);
+		CachePolicy policy = config.cache().of(plan.route());
 		if (policy == null) {
 			return chain.filter(exchange);
 		}
@@ -79,8 +81,8 @@ public class CacheFilter implements GlobalFilter, Ordered {
 			if (found.isEmpty()) {
 				return chain.filter(exchange);
 			}
-			CacheLookup lookup = new CacheLookup(this.cache, endpoint, plan.route(), policy, found.get(0), body.bytes(),
-					body.stream());
+			CacheLookup lookup = new CacheLookup(this.cache, config, endpoint, plan.route(), policy, found.get(0),
+					body.bytes(), body.stream());
 			return (control == Control.NO_CACHE) ? refresh(exchange, chain, lookup) : lookUp(exchange, chain, lookup);
 		});
 	}

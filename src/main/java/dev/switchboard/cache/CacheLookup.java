@@ -4,6 +4,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.switchboard.config.RuntimeConfig;
 import dev.switchboard.provider.Endpoint;
 import dev.switchboard.translate.JsonTrees;
 
@@ -27,17 +28,25 @@ final class CacheLookup {
 
 	private final boolean stream;
 
+	private final RuntimeConfig config;
+
 	private volatile float @Nullable [] vector;
 
-	CacheLookup(ResponseCache cache, Endpoint endpoint, String route, CachePolicy policy, CacheKey key, byte[] body,
-			boolean stream) {
+	CacheLookup(ResponseCache cache, RuntimeConfig config, Endpoint endpoint, String route, CachePolicy policy,
+			CacheKey key, byte[] body, boolean stream) {
 		this.cache = cache;
+		this.config = config;
 		this.endpoint = endpoint;
 		this.route = route;
 		this.policy = policy;
 		this.key = key;
 		this.body = body;
 		this.stream = stream;
+	}
+
+	/** The configuration snapshot the request is pinned to (an embedding model through the gateway resolves there). */
+	RuntimeConfig config() {
+		return this.config;
 	}
 
 	Endpoint endpoint() {

@@ -34,12 +34,23 @@ public final class CacheRules {
 		this.semantic = semantic;
 	}
 
+	/** Whether {@code model} is a route alias or {@code <provider>/<model>} of a configured provider. */
+	private static boolean served(String model, List<SwitchboardProperties.Route> routes, java.util.Set<String> providerIds) {
+		for (SwitchboardProperties.Route route : routes) {
+			if (model.equals(route.getModel())) {
+				return true;
+			}
+		}
+		int slash = model.indexOf('/');
+		return slash > 0 && slash < model.length() - 1 && providerIds.contains(model.substring(0, slash));
+	}
+
 	/** The policy of the route {@code route} (the plan's route name), or {@code null} when it is not cached. */
 	public @Nullable CachePolicy of(String route) {
 		return this.byRoute.isEmpty() ? null : this.byRoute.get(route);
 	}
 
-	/** Whether any route uses the semantic mode, so that the embedding model is worth loading. */
+	/** Whether any route's semantic mode embeds in the JVM, so that the local model is worth loading at start-up. */
 	public boolean anySemantic() {
 		return this.semantic;
 	}
@@ -47,9 +58,10 @@ public final class CacheRules {
 	/**
 	 * Checks {@code cache} and each route's {@code cache:} and compiles them; adds what is wrong to {@code problems}.
 	 * @param stateRedis whether the state store is Redis, whose client a Redis cache store uses
+	 * @param providerIds the configured providers, for a {@code semantic.embedding} of {@code <provider>/<model>}
 	 */
 	public static CacheRules compile(SwitchboardProperties.Cache cache, boolean stateRedis,
-			List<SwitchboardProperties.Route> routes, List<String> problems) {
+			List<SwitchboardProperties.Route> routes, java.util.Set<String> providerIds, List<String> problems) {
 		String store = (cache.getStore() != null) ? cache.getStore().trim().toLowerCase(Locale.ROOT) : "";
 		if (store.equals("redis") && !stateRedis) {
 			problems.add("switchboard.cache.store: redis shares the state store's Redis client, so it needs "
@@ -85,21 +97,25 @@ public final class CacheRules {
 				problems.add(where + ".ttl must be positive");
 			}
 			SwitchboardProperties.Semantic similar = settings.getSemantic();
+			String embedding = LOCAL_EMBEDDING;
 			double threshold = (similar != null) ? similar.getThreshold() : 0.92;
 			if (mode == CacheMode.SEMANTIC) {
 				if (!(threshold > 0 && threshold <= 1)) {
 					problems.add(where + ".semantic.threshold must be above 0 and at most 1 (cosine similarity)");
 				}
-				String embedding = (similar != null) ? similar.getEmbedding() : LOCAL_EMBEDDING;
-				if (embedding == null || !embedding.trim().equalsIgnoreCase(LOCAL_EMBEDDING)) {
-					problems.add(where + ".semantic.embedding: '" + embedding
-							+ "' is not available; 'local' (the in-process all-MiniLM-L6-v2 model) is the embedding "
-							+ "this release supports");
+				embedding = (similar != null && similar.getEmbedding() != null) ? similar.getEmbedding().trim()
+						: LOCAL_EMBEDDING;
+				if (embedding.equalsIgnoreCase(LOCAL_EMBEDDING)) {
+					embedding = LOCAL_EMBEDDING;
+					semantic = true;
 				}
-				semantic = true;
+				else if (!served(embedding, routes, providerIds)) {
+					problems.add(where + ".semantic.embedding: '" + embedding + "' is neither 'local' (the in-process "
+							+ "all-MiniLM-L6-v2 model) nor a route alias or <provider>/<model> of a configured provider");
+				}
 			}
 			if (mode != CacheMode.NONE && route.getModel() != null) {
-				byRoute.put(route.getModel(), new CachePolicy(mode, ttl, settings.isShared(), threshold));
+				byRoute.put(route.getModel(), new CachePolicy(mode, ttl, settings.isShared(), threshold, embedding));
 			}
 		}
 		return byRoute.isEmpty() ? NONE : new CacheRules(byRoute, semantic);

@@ -21,10 +21,12 @@ final class ResponseCache {
 
 	private final ConvertedForms forms = new ConvertedForms();
 
+	private final GatewayEmbedder gateway = new GatewayEmbedder();
+
 	private final CacheMetrics metrics;
 
 	/**
-	 * @param embedder the embedding model of the semantic mode, or {@code null} when no route uses it
+	 * @param embedder the in-process embedding model, or {@code null} for none
 	 */
 	ResponseCache(CacheStore store, @Nullable Embedder embedder, CacheMetrics metrics) {
 		this.store = store;
@@ -54,13 +56,12 @@ final class ResponseCache {
 	 * be made now.
 	 */
 	Mono<CachedAnswer> similar(CacheLookup lookup) {
-		Embedder embedder = this.embedder;
-		if (embedder == null || !lookup.comparable()) {
+		if (!lookup.comparable()) {
 			return Mono.empty();
 		}
 		long start = System.nanoTime();
-		String group = Objects.requireNonNull(lookup.key().similar());
-		return embedder.embed(Objects.requireNonNull(lookup.key().text()))
+		String group = group(lookup);
+		return embed(lookup)
 			.mapNotNull(vector -> {
 				lookup.vector(vector);
 				SemanticIndex.Match match = this.index.find(group, vector, lookup.policy().threshold());
@@ -70,14 +71,27 @@ final class ResponseCache {
 			.flatMap(this.store::get);
 	}
 
+	/** The conversation's embedding by the route's model: the local one, or one the gateway serves. */
+	private Mono<float[]> embed(CacheLookup lookup) {
+		String text = Objects.requireNonNull(lookup.key().text());
+		if (lookup.policy().localEmbedding()) {
+			return (this.embedder != null) ? this.embedder.embed(text) : Mono.empty();
+		}
+		return this.gateway.embed(lookup.config(), lookup.policy().embedding(), text);
+	}
+
+	/** Vectors of different models are never compared: the model is part of the group. */
+	private static String group(CacheLookup lookup) {
+		return lookup.policy().embedding() + "\n" + Objects.requireNonNull(lookup.key().similar());
+	}
+
 	Mono<Void> store(CacheLookup lookup, CachedAnswer answer, float @Nullable [] vector) {
 		Mono<Void> put = this.store.put(lookup.key().exact(), answer, lookup.policy().ttl());
-		if (!lookup.comparable() || this.embedder == null) {
+		if (!lookup.comparable()) {
 			return put;
 		}
-		String group = Objects.requireNonNull(lookup.key().similar());
-		Mono<float[]> embedding = (vector != null) ? Mono.just(vector)
-				: this.embedder.embed(Objects.requireNonNull(lookup.key().text()));
+		String group = group(lookup);
+		Mono<float[]> embedding = (vector != null) ? Mono.just(vector) : embed(lookup);
 		// indexed once stored, on its own: the request's followers need not wait for an embedding
 		return put.doOnSuccess(done -> embedding
 			.subscribe(known -> this.index.add(group, known, lookup.key().exact(), lookup.policy().ttl())));

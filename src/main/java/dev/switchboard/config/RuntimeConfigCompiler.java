@@ -126,7 +126,8 @@ public final class RuntimeConfigCompiler {
 				(previous != null) ? previous.routes().aliases() : Map.of());
 		KeyRegistry keys = keys(properties.getAuth().getKeys(), generatedKey, problems);
 		CacheRules cache = CacheRules.compile(properties.getCache(),
-				properties.getState().storeKind() == dev.switchboard.state.StoreKind.REDIS, routeSettings, problems);
+				properties.getState().storeKind() == dev.switchboard.state.StoreKind.REDIS, routeSettings,
+				providerSettings.keySet(), problems);
 		long maxRequestBytes = properties.getLimits().getMaxRequestBytes().toBytes();
 		if (maxRequestBytes <= 0) {
 			problems.add("switchboard.limits.max-request-bytes must be positive");

@@ -20,18 +20,22 @@ class CacheRulesTests {
 		SwitchboardProperties.Route odd = route("odd", "fuzzy");
 		SwitchboardProperties.Route semantic = route("near", "semantic");
 		semantic.getCache().getSemantic().setThreshold(1.5);
-		semantic.getCache().getSemantic().setEmbedding("openai/text-embedding-3-small");
+		semantic.getCache().getSemantic().setEmbedding("voyage/voyage-3");
+		SwitchboardProperties.Route throughTheGateway = route("near-by-openai", "semantic");
+		throughTheGateway.getCache().getSemantic().setEmbedding("openai/text-embedding-3-small");
+		SwitchboardProperties.Route byAlias = route("near-by-alias", "semantic");
+		byAlias.getCache().getSemantic().setEmbedding("odd");
 		List<String> problems = new ArrayList<>();
 
-		CacheRules.compile(cache, false, List.of(odd, semantic), problems);
+		CacheRules.compile(cache, false, List.of(odd, semantic, throughTheGateway, byAlias), java.util.Set.of("openai"), problems);
 
 		assertThat(problems).containsExactlyInAnyOrder(
 				"switchboard.cache.store: unknown store 'memcached' (one of local, redis)",
 				"switchboard.cache.ttl must be positive",
 				"switchboard.routes[0].cache.mode: unknown mode 'fuzzy' (one of none, exact, semantic)",
 				"switchboard.routes[1].cache.semantic.threshold must be above 0 and at most 1 (cosine similarity)",
-				"switchboard.routes[1].cache.semantic.embedding: 'openai/text-embedding-3-small' is not available; "
-						+ "'local' (the in-process all-MiniLM-L6-v2 model) is the embedding this release supports");
+				"switchboard.routes[1].cache.semantic.embedding: 'voyage/voyage-3' is neither 'local' (the in-process "
+						+ "all-MiniLM-L6-v2 model) nor a route alias or <provider>/<model> of a configured provider");
 	}
 
 	@Test
@@ -39,10 +43,10 @@ class CacheRulesTests {
 		SwitchboardProperties.Cache cache = new SwitchboardProperties.Cache();
 		cache.setStore("redis");
 		List<String> problems = new ArrayList<>();
-		CacheRules.compile(cache, false, List.of(), problems);
+		CacheRules.compile(cache, false, List.of(), java.util.Set.of(), problems);
 		assertThat(problems).singleElement().asString().contains("switchboard.state.store: redis");
 		problems.clear();
-		CacheRules.compile(cache, true, List.of(), problems);
+		CacheRules.compile(cache, true, List.of(), java.util.Set.of(), problems);
 		assertThat(problems).isEmpty();
 	}
 
@@ -56,7 +60,8 @@ class CacheRulesTests {
 		shortLived.getCache().setShared(true);
 		List<String> problems = new ArrayList<>();
 
-		CacheRules rules = CacheRules.compile(cache, false, List.of(exact, shortLived, route("plain", "none")), problems);
+		CacheRules rules = CacheRules.compile(cache, false, List.of(exact, shortLived, route("plain", "none")),
+				java.util.Set.of(), problems);
 
 		assertThat(problems).isEmpty();
 		assertThat(rules.of("fast")).isEqualTo(new CachePolicy(CacheMode.EXACT, Duration.ofMinutes(7), false, 0.92));

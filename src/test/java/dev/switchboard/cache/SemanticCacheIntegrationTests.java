@@ -76,6 +76,49 @@ class SemanticCacheIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	@Test
+	void anEmbeddingModelServedByTheGatewayComparesConversationsToo() {
+		PRIMARY.stubFor(post(CHAT).willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "application/json")
+			.withBody(OpenAiFixtures.completion("c-model", "From the remote model's neighbour"))));
+		String tag = Long.toString(System.nanoTime());
+		embeds("capital of France", "[1.0, 0.0, 0.0]");
+		embeds("capital city of France", "[0.98, 0.2, 0.0]");
+		embeds("capital of Germany", "[0.0, 1.0, 0.0]");
+
+		EntityExchangeResult<byte[]> stored = sendTo("cached-semantic-remote", "What is the capital of France? " + tag);
+		EntityExchangeResult<byte[]> paraphrase = sendTo("cached-semantic-remote", "The capital city of France? " + tag);
+		EntityExchangeResult<byte[]> other = sendTo("cached-semantic-remote", "What is the capital of Germany? " + tag);
+
+		assertThat(stored.getResponseHeaders().getFirst("x-switchboard-cache")).isEqualTo("miss");
+		assertThat(paraphrase.getResponseHeaders().getFirst("x-switchboard-cache")).isEqualTo("semantic-hit");
+		assertThat(other.getResponseHeaders().getFirst("x-switchboard-cache")).isEqualTo("miss");
+		PRIMARY.verify(2, postRequestedFor(urlEqualTo(CHAT)));
+		PRIMARY.verify(3, postRequestedFor(urlEqualTo("/v1/embeddings"))
+			.withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.model",
+					com.github.tomakehurst.wiremock.client.WireMock.equalTo("e-model"))));
+	}
+
+	private static void embeds(String words, String vector) {
+		PRIMARY.stubFor(post("/v1/embeddings")
+			.withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing(words))
+			.willReturn(aResponse().withStatus(200)
+				.withHeader("Content-Type", "application/json")
+				.withBody("{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":" + vector
+						+ "}],\"model\":\"e-model\",\"usage\":{\"prompt_tokens\":3,\"total_tokens\":3}}")));
+	}
+
+	private EntityExchangeResult<byte[]> sendTo(String model, String prompt) {
+		return this.client.post()
+			.uri(CHAT)
+			.header("Authorization", "Bearer " + TEAM_A_KEY)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":" + Json.quote(prompt) + "}]}")
+			.exchange()
+			.expectBody()
+			.returnResult();
+	}
+
+	@Test
 	void anIdenticalRequestIsAnExactHitInTheSemanticMode() {
 		PRIMARY.stubFor(post(CHAT).willReturn(aResponse().withStatus(200)
 			.withHeader("Content-Type", "application/json")
