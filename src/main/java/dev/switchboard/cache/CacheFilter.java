@@ -180,6 +180,10 @@ public class CacheFilter implements GlobalFilter, Ordered {
 				Object known = got.get(0);
 				if (known instanceof Flight.Head leading && leading.stream()) {
 					this.cache.metrics().request(lookup.route(), "joined");
+					// the tokens saved are known once the leader's answer is whole
+					flight.done().subscribe(whole -> this.cache.metrics().saved(lookup.route(), whole.usage()),
+							failure -> {
+							});
 					return CacheReplay.live(exchange, lookup, flight, leading);
 				}
 				return flight.done().publishOn(loop).map(List::of)
