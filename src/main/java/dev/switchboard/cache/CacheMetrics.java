@@ -16,7 +16,8 @@ import dev.switchboard.support.TokenUsage;
  * <li>{@value #SAVED_TOKENS} (route, type input|output): tokens of the answers served without an upstream call;</li>
  * <li>{@value #STORE_ERRORS} (store, operation get|put): store calls that failed and became misses or were not kept;</li>
  * <li>{@value #SEMANTIC_LOOKUP} (route): the semantic lookup, embedding included;</li>
- * <li>{@value #ENTRIES} and {@value #BYTES}: what the local store holds.</li>
+ * <li>{@value #ENTRIES} and {@value #BYTES}: what the local store holds;</li>
+ * <li>{@value #FLIGHTS}: upstream calls in flight that identical requests may join.</li>
  * </ul>
  */
 final class CacheMetrics {
@@ -32,6 +33,8 @@ final class CacheMetrics {
 	static final String ENTRIES = "switchboard.cache.entries";
 
 	static final String BYTES = "switchboard.cache.bytes";
+
+	static final String FLIGHTS = "switchboard.cache.flights";
 
 	private final MeterRegistry registry;
 
@@ -81,6 +84,10 @@ final class CacheMetrics {
 			.publishPercentiles(0.5, 0.99)
 			.register(this.registry)
 			.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	void flights(Singleflight singleflight) {
+		this.registry.gauge(FLIGHTS, singleflight, Singleflight::size);
 	}
 
 	void local(LocalCacheStore store) {

@@ -32,6 +32,7 @@ final class ResponseCache {
 		this.store = store;
 		this.embedder = embedder;
 		this.metrics = metrics;
+		metrics.flights(this.singleflight);
 	}
 
 	CacheStore store() {
