@@ -16,7 +16,6 @@ import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
@@ -128,8 +127,11 @@ class NotCacheableIntegrationTests {
 			.returnResult();
 	}
 
-	/** In the guardrails' slot: marks the answer not cacheable when it is chosen, or at a stream's first event. */
-	@Configuration(proxyBeanMethods = false)
+	/**
+	 * In the guardrails' slot: marks the answer not cacheable when it is chosen, or at a stream's first event. Not a
+	 * {@code @Configuration}, which component scanning would put in every other test's gateway: a source of this
+	 * test's application only.
+	 */
 	static class MarkingFilter {
 
 		@Bean
