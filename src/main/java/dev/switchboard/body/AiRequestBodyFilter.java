@@ -3,7 +3,6 @@ package dev.switchboard.body;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
@@ -17,6 +16,7 @@ import org.springframework.web.server.WebFilterChain;
 import dev.switchboard.config.RuntimeConfig;
 import dev.switchboard.config.RuntimeConfigHolder;
 import dev.switchboard.provider.Endpoint;
+import dev.switchboard.provider.WireFormat;
 import dev.switchboard.support.ErrorCode;
 import dev.switchboard.support.GatewayAttributes;
 import dev.switchboard.support.GatewayException;
@@ -45,7 +45,8 @@ public class AiRequestBodyFilter implements WebFilter, Ordered {
 
 	static {
 		for (Endpoint endpoint : Endpoint.values()) {
-			if (endpoint != Endpoint.GENERATE_CONTENT) {
+			// Gemini's endpoints carry the model in the path: GeminiPath reads them
+			if (endpoint.format() != WireFormat.GEMINI) {
 				ENDPOINTS.put(endpoint.path(), endpoint);
 			}
 		}
@@ -57,15 +58,18 @@ public class AiRequestBodyFilter implements WebFilter, Ordered {
 		this.configs = configs;
 	}
 
-	/** The AI endpoint a {@code POST} to {@code path} calls, or {@code null}. */
-	public static @Nullable Endpoint endpoint(HttpMethod method, String path) {
-		return HttpMethod.POST.equals(method) ? ENDPOINTS.get(path) : null;
-	}
-
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		ServerHttpRequest request = exchange.getRequest();
-		Endpoint endpoint = endpoint(request.getMethod(), request.getPath().value());
+		if (!HttpMethod.POST.equals(request.getMethod())) {
+			return chain.filter(exchange);
+		}
+		String path = request.getPath().value();
+		Endpoint endpoint = ENDPOINTS.get(path);
+		GeminiPath gemini = (endpoint == null && GeminiPath.candidate(path)) ? GeminiPath.of(path) : null;
+		if (gemini != null) {
+			endpoint = gemini.endpoint();
+		}
 		if (endpoint == null) {
 			return chain.filter(exchange);
 		}
@@ -83,9 +87,15 @@ public class AiRequestBodyFilter implements WebFilter, Ordered {
 			// refused before reading: a client waiting for 100 Continue sends nothing
 			return failed(exchange, chain, BodyAccumulator.tooLarge(limit));
 		}
+		if (gemini != null && gemini.stream() && !"sse".equals(request.getQueryParams().getFirst("alt"))) {
+			return failed(exchange, chain, new GatewayException(ErrorCode.UNSUPPORTED_PARAMETER,
+					"streamGenerateContent is served as server-sent events only: add ?alt=sse to the URL."));
+		}
+		String pathModel = (gemini != null) ? gemini.model() : null;
+		boolean pathStream = gemini != null && gemini.stream();
 		return request.getBody()
 			.collect(() -> new BodyAccumulator(limit, declared), BodyAccumulator::add)
-			.<Object>map(accumulator -> JsonRequestParser.parse(accumulator.toBytes()))
+			.<Object>map(accumulator -> JsonRequestParser.parse(accumulator.toBytes(), pathModel, pathStream))
 			// only the reading and parsing fail softly: an error from the rest of the chain is not caught here
 			.onErrorResume(GatewayException.class, Mono::just)
 			.flatMap(result -> {

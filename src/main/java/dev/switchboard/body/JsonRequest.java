@@ -34,7 +34,8 @@ public final class JsonRequest {
 	/**
 	 * @param bytes the whole body
 	 * @param model the decoded {@code model} value
-	 * @param modelStart offset of the opening quote of the {@code model} value
+	 * @param modelStart offset of the opening quote of the {@code model} value, or -1 when the model is named by
+	 * the URL (Gemini) and the body goes upstream as it came
 	 * @param modelEnd offset just past its closing quote
 	 * @param stream whether the top-level {@code stream} is {@code true}
 	 * @param droppable which {@link #DROPPABLE} properties the body has
@@ -70,7 +71,7 @@ public final class JsonRequest {
 	 * resolution, a rare path) the document is parsed and written again, numbers kept exact.
 	 */
 	public ByteBuf forUpstream(String upstreamModel, java.util.Set<String> drop) {
-		if (drop.isEmpty() || java.util.Collections.disjoint(drop, this.droppable)) {
+		if (this.modelStart < 0 || drop.isEmpty() || java.util.Collections.disjoint(drop, this.droppable)) {
 			return withModel(upstreamModel);
 		}
 		tools.jackson.databind.node.ObjectNode document = (tools.jackson.databind.node.ObjectNode) TREE_MAPPER
@@ -88,7 +89,7 @@ public final class JsonRequest {
 
 	/** The body with {@code model} set to {@code upstreamModel}, sharing the received bytes (no copy). */
 	public ByteBuf withModel(String upstreamModel) {
-		if (upstreamModel.equals(this.model)) {
+		if (this.modelStart < 0 || upstreamModel.equals(this.model)) {
 			return Unpooled.wrappedBuffer(this.bytes);
 		}
 		byte[] value = Json.quote(upstreamModel).getBytes(StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package dev.switchboard.body;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -24,6 +25,16 @@ public final class JsonRequestParser {
 	 * {@code missing_model} when it has no non-empty {@code model} string
 	 */
 	public static JsonRequest parse(byte[] bytes) {
+		return parse(bytes, null, false);
+	}
+
+	/**
+	 * Parses the body of a request whose model is named by its URL (Gemini's {@code /v1beta/models/{model}:...}),
+	 * or by the body when {@code pathModel} is {@code null}. With a path model the body's own {@code model}, if any,
+	 * is not read (a {@code countTokens} body may carry one inside) and never replaced upstream.
+	 * @param pathStream whether the URL asks for a stream ({@code :streamGenerateContent})
+	 */
+	public static JsonRequest parse(byte[] bytes, @Nullable String pathModel, boolean pathStream) {
 		String model = null;
 		int modelStart = -1;
 		int modelEnd = -1;
@@ -37,7 +48,10 @@ public final class JsonRequestParser {
 			while ((token = parser.nextToken()) == JsonToken.PROPERTY_NAME) {
 				String name = parser.currentName();
 				JsonToken value = parser.nextToken();
-				if ("model".equals(name)) {
+				if (pathModel != null) {
+					parser.skipChildren();
+				}
+				else if ("model".equals(name)) {
 					if (modelStart >= 0 || model != null) {
 						// Providers keep the last duplicate; the gateway checks the first. Refuse rather than
 						// authorise one model and send another.
@@ -75,6 +89,9 @@ public final class JsonRequestParser {
 		}
 		catch (JacksonException ex) {
 			throw invalid("The request body is not valid JSON: " + ex.getOriginalMessage());
+		}
+		if (pathModel != null) {
+			return new JsonRequest(bytes, pathModel, -1, -1, pathStream, java.util.Set.of());
 		}
 		if (model == null || model.isBlank() || modelStart < 0) {
 			throw new GatewayException(ErrorCode.MISSING_MODEL, "The request body has no \"model\" string.", "model",

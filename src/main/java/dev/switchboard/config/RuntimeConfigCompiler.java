@@ -206,10 +206,7 @@ public final class RuntimeConfigCompiler {
 				}
 			}
 			if (problems.size() == before && type != null) {
-				ProviderAdapter adapter = adapter(type, baseUrl, p);
-				if (known != null) {
-					adapter = known.restrict(adapter);
-				}
+				ProviderAdapter adapter = adapter(type, baseUrl, p, known);
 				providers.put(id, new Provider(id, type, p.effectiveFirstByteTimeout(), p.getIdleTimeout(), List.copyOf(p.getModels()),
 						this.decorator.decorate(id, type, adapter),
 						CircuitBreakerSettings.breaker(this.breakers, id, p.getCircuitBreaker())));
@@ -222,10 +219,18 @@ public final class RuntimeConfigCompiler {
 		return providers;
 	}
 
-	private ProviderAdapter adapter(ProviderType type, @Nullable String baseUrl, SwitchboardProperties.Provider settings) {
+	/**
+	 * The adapter of a provider; a catalog entry's limits apply to the provider's own endpoints, under the
+	 * translation, so a Responses API client reaches a service without {@code /responses} through Chat Completions.
+	 */
+	private ProviderAdapter adapter(ProviderType type, @Nullable String baseUrl, SwitchboardProperties.Provider settings,
+			@Nullable OpenAiCompatibleProvider known) {
 		return switch (type) {
-			case OPENAI -> new TranslatingAdapter(new OpenAiAdapter(this.httpClient.withConnectTimeout(settings.getConnectTimeout()),
-					baseUrl, settings.getApiKey(), settings.getHeaders()), type.wireFormat());
+			case OPENAI -> {
+				ProviderAdapter openAi = new OpenAiAdapter(this.httpClient.withConnectTimeout(settings.getConnectTimeout()),
+						baseUrl, settings.getApiKey(), settings.getHeaders());
+				yield new TranslatingAdapter((known != null) ? known.restrict(openAi) : openAi, type.wireFormat());
+			}
 			case ANTHROPIC -> new TranslatingAdapter(new AnthropicAdapter(
 					this.httpClient.withConnectTimeout(settings.getConnectTimeout()), baseUrl, settings.getApiKey(),
 					settings.getHeaders()), type.wireFormat());

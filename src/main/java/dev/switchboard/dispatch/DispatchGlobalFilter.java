@@ -35,6 +35,8 @@ public class DispatchGlobalFilter implements GlobalFilter, Ordered {
 		this.dispatchers.put(Endpoint.RESPONSES, new DispatchFilter(Endpoint.RESPONSES, StreamEnd.OPENAI_RESPONSES, metrics));
 		this.dispatchers.put(Endpoint.MESSAGES, new DispatchFilter(Endpoint.MESSAGES, StreamEnd.ANTHROPIC_MESSAGES, metrics));
 		this.dispatchers.put(Endpoint.COUNT_TOKENS, new DispatchFilter(Endpoint.COUNT_TOKENS, StreamEnd.ANTHROPIC_MESSAGES, metrics));
+		this.dispatchers.put(Endpoint.GENERATE_CONTENT, new DispatchFilter(Endpoint.GENERATE_CONTENT, StreamEnd.GEMINI, metrics));
+		this.dispatchers.put(Endpoint.GEMINI_COUNT_TOKENS, new DispatchFilter(Endpoint.GEMINI_COUNT_TOKENS, StreamEnd.GEMINI, metrics));
 	}
 
 	@Override

@@ -22,11 +22,14 @@ public enum Endpoint {
 	COUNT_TOKENS("/v1/messages/count_tokens", "/messages/count_tokens", WireFormat.ANTHROPIC),
 
 	/**
-	 * {@code POST /v1beta/models/{model}:generateContent}, Google's Gemini API (streamed as
-	 * {@code :streamGenerateContent?alt=sse}). Only called upstream: the gateway has no Gemini route. Its
-	 * {@link #upstreamPath()} is the method suffix of a model's URL.
+	 * {@code POST /v1beta/models/{model}:generateContent}, Google's Gemini API, and its stream
+	 * {@code :streamGenerateContent?alt=sse}: the model is in the path, not the body. Its {@link #upstreamPath()} is
+	 * the method suffix of a model's URL.
 	 */
-	GENERATE_CONTENT("/v1beta/models/{model}:generateContent", ":generateContent", WireFormat.GEMINI);
+	GENERATE_CONTENT("/v1beta/models/{model}:generateContent", ":generateContent", WireFormat.GEMINI),
+
+	/** {@code POST /v1beta/models/{model}:countTokens}, Gemini's token counting. */
+	GEMINI_COUNT_TOKENS("/v1beta/models/{model}:countTokens", ":countTokens", WireFormat.GEMINI);
 
 	private final String path;
 
@@ -48,6 +51,11 @@ public enum Endpoint {
 	/** The path appended to an OpenAI-type provider's base URL. */
 	public String upstreamPath() {
 		return this.upstreamPath;
+	}
+
+	/** Whether the endpoint counts a request's tokens rather than answering it. */
+	public boolean countsTokens() {
+		return this == COUNT_TOKENS || this == GEMINI_COUNT_TOKENS;
 	}
 
 	/** The wire format the endpoint's clients speak, and in which they get answers and errors. */

@@ -54,7 +54,7 @@ public class SwitchboardRouteLocator implements RouteLocator {
 	/** Route id: {@code /proxy/{provider}/**}, the raw passthrough. */
 	public static final String PROXY_ROUTE = "switchboard-proxy";
 
-	/** Route id: anything else under {@code /v1/}, answered with an error in the caller's format. */
+	/** Route id: anything else under {@code /v1/} or {@code /v1beta/}, answered with an error in the caller's format. */
 	public static final String API_ROUTE = "switchboard-api";
 
 	/**
@@ -104,8 +104,10 @@ public class SwitchboardRouteLocator implements RouteLocator {
 						exchange -> exchange.getRequest().getPath().value().startsWith("/proxy/"))
 					.filter(this.proxyTarget)
 					.build(),
-				route(API_ROUTE, 4, REQUEST_MODEL_URI, "Path=/v1/**",
-						exchange -> exchange.getRequest().getPath().value().startsWith("/v1/"))
+				route(API_ROUTE, 4, REQUEST_MODEL_URI, "Path=/v1/**, /v1beta/**", exchange -> {
+					String path = exchange.getRequest().getPath().value();
+					return path.startsWith("/v1/") || path.startsWith("/v1beta/");
+				})
 					.filter(this.unknownUrl)
 					.metadata(REQUEST_MODEL_METADATA, true)
 					.build());

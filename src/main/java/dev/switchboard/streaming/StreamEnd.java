@@ -72,7 +72,43 @@ public enum StreamEnd {
 			return out.toString().getBytes(StandardCharsets.UTF_8);
 		}
 
+	},
+
+	/**
+	 * Gemini's {@code streamGenerateContent?alt=sse}: no terminal event of its own, the last chunk is the one with a
+	 * {@code finishReason}; an error is a {@code data:} event holding a Google error object.
+	 */
+	GEMINI {
+
+		private static final byte[] FINISH_REASON = "\"finishReason\"".getBytes(StandardCharsets.US_ASCII);
+
+		@Override
+		boolean isTerminal(ByteBuf event) {
+			return contains(event, FINISH_REASON);
+		}
+
+		@Override
+		public byte[] interruption(String message) {
+			StringBuilder out = new StringBuilder("data: {\"error\":{\"code\":502,\"message\":");
+			Json.appendString(out, message);
+			out.append(",\"status\":\"UNAVAILABLE\"}}\n\n");
+			return out.toString().getBytes(StandardCharsets.UTF_8);
+		}
+
 	};
+
+	private static boolean contains(ByteBuf event, byte[] needle) {
+		int end = event.writerIndex() - needle.length;
+		outer: for (int i = event.readerIndex(); i <= end; i++) {
+			for (int j = 0; j < needle.length; j++) {
+				if (event.getByte(i + j) != needle[j]) {
+					continue outer;
+				}
+			}
+			return true;
+		}
+		return false;
+	}
 
 	/** Whether {@code event} (one whole event, without its blank line) is the stream's last, regular event. */
 	abstract boolean isTerminal(ByteBuf event);

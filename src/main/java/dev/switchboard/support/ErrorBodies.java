@@ -63,4 +63,34 @@ public final class ErrorBodies {
 		};
 	}
 
+	/**
+	 * {@code {"error":{"code":...,"message":...,"status":...}}}, the shape of Google's APIs (Gemini), with the
+	 * canonical status name for the HTTP status.
+	 */
+	public static byte[] gemini(int status, String message) {
+		StringBuilder json = new StringBuilder(80 + message.length());
+		json.append("{\"error\":{\"code\":").append(status).append(",\"message\":");
+		Json.appendString(json, message);
+		json.append(",\"status\":");
+		Json.appendString(json, geminiStatus(status));
+		json.append("}}");
+		return json.toString().getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** Google's canonical status name for an HTTP status. */
+	public static String geminiStatus(int status) {
+		return switch (status) {
+			case 400, 413, 415, 422 -> "INVALID_ARGUMENT";
+			case 401 -> "UNAUTHENTICATED";
+			case 403 -> "PERMISSION_DENIED";
+			case 404 -> "NOT_FOUND";
+			case 409 -> "ABORTED";
+			case 429 -> "RESOURCE_EXHAUSTED";
+			case 501 -> "UNIMPLEMENTED";
+			case 502, 503, 529 -> "UNAVAILABLE";
+			case 504 -> "DEADLINE_EXCEEDED";
+			default -> (status >= 500) ? "INTERNAL" : "FAILED_PRECONDITION";
+		};
+	}
+
 }

@@ -41,6 +41,9 @@ public enum ErrorCode {
 	/** The body is not {@code application/json}. */
 	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "invalid_request_error"),
 
+	/** 400: a request parameter the gateway cannot serve (Gemini's stream without {@code alt=sse}). */
+	UNSUPPORTED_PARAMETER(HttpStatus.BAD_REQUEST, "unsupported_parameter", "invalid_request_error"),
+
 	/** Every target failed with 429. */
 	RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "rate_limited", "rate_limit_error"),
 

@@ -16,8 +16,8 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 
 /**
- * Renders every error under {@code /v1/} in the caller's wire format (Anthropic's under {@code /v1/messages}, else
- * OpenAI's), whoever raised it: the gateway's own
+ * Renders every error under {@code /v1/} and {@code /v1beta/} in the caller's wire format (Anthropic's under
+ * {@code /v1/messages}, Google's under {@code /v1beta/}, else OpenAI's), whoever raised it: the gateway's own
  * {@link GatewayException}s, WebFlux's "no handler" 404, and unexpected failures (as a bare 500 that names the request
  * id, never the cause).
  * <p>
@@ -51,7 +51,11 @@ public class GatewayErrorHandler implements WebExceptionHandler, Ordered {
 		GatewayException error = toGatewayException(exchange, ex);
 		int status = error.code().status().value();
 		byte[] body;
-		if (isAnthropicPath(exchange.getRequest())) {
+		if (isGeminiPath(exchange.getRequest())) {
+			// Google's shape; the gateway's code leads the message, as for Anthropic's
+			body = ErrorBodies.gemini(status, error.code().code() + ": " + error.getMessage());
+		}
+		else if (isAnthropicPath(exchange.getRequest())) {
 			// Anthropic's shape and status conventions; the gateway's code leads the message
 			status = ErrorBodies.anthropicStatus(status);
 			body = ErrorBodies.anthropic(ErrorBodies.anthropicType(status), error.code().code() + ": " + error.getMessage());
@@ -73,10 +77,25 @@ public class GatewayErrorHandler implements WebExceptionHandler, Ordered {
 		return path.equals("/v1/messages") || path.startsWith("/v1/messages/");
 	}
 
-	/** Under {@code /v1/} or {@code /proxy/}, or on any Switchboard route (a user's {@code switchboard:} route). */
+	/**
+	 * Google's Gemini API ({@code /v1beta/...}, {@code /v1/models/{model}:{method}}), whose clients get Google's error
+	 * shape.
+	 */
+	private static boolean isGeminiPath(ServerHttpRequest request) {
+		String path = request.getPath().value();
+		return path.startsWith(GEMINI_PREFIX) || (path.startsWith("/v1/models/") && path.indexOf(':') > 0);
+	}
+
+	private static final String GEMINI_PREFIX = "/v1beta/";
+
+	/**
+	 * Under {@code /v1/}, {@code /v1beta/} or {@code /proxy/}, or on any Switchboard route (a user's
+	 * {@code switchboard:} route).
+	 */
 	private static boolean isApiRequest(ServerWebExchange exchange) {
 		String path = exchange.getRequest().getPath().value();
-		return path.startsWith("/v1/") || path.startsWith("/proxy/") || RouteKind.isSwitchboard(exchange);
+		return path.startsWith("/v1/") || path.startsWith(GEMINI_PREFIX) || path.startsWith("/proxy/")
+				|| RouteKind.isSwitchboard(exchange);
 	}
 
 	private static GatewayException toGatewayException(ServerWebExchange exchange, Throwable ex) {

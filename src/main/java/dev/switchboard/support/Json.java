@@ -67,8 +67,9 @@ public final class Json {
 	/**
 	 * Checks a JSON answer and reads its token usage in the same streaming scan that {@link #isValid} makes: the
 	 * top-level {@code usage} object's {@code prompt_tokens} / {@code input_tokens} and {@code completion_tokens} /
-	 * {@code output_tokens} (OpenAI chat and embeddings, the Responses API, Anthropic). No tree is built and nothing
-	 * else is read.
+	 * {@code output_tokens} (OpenAI chat and embeddings, the Responses API, Anthropic), or Gemini's top-level
+	 * {@code usageMetadata} ({@code promptTokenCount}, {@code candidatesTokenCount} plus {@code thoughtsTokenCount}).
+	 * No tree is built and nothing else is read.
 	 * @return {@code null} when {@code bytes} are not one complete, well-formed JSON value; else the usage, or
 	 * {@link TokenUsage#UNKNOWN}
 	 */
@@ -85,6 +86,9 @@ public final class Json {
 					tools.jackson.core.JsonToken value = parser.nextToken();
 					if ("usage".equals(name) && value == tools.jackson.core.JsonToken.START_OBJECT) {
 						usage = usage(parser);
+					}
+					else if ("usageMetadata".equals(name) && value == tools.jackson.core.JsonToken.START_OBJECT) {
+						usage = geminiUsage(parser);
 					}
 					else {
 						parser.skipChildren();
@@ -121,6 +125,30 @@ public final class Json {
 			}
 		}
 		return new TokenUsage(input, output);
+	}
+
+	/** Reads Gemini's {@code usageMetadata}, the parser on its start; thoughts count as output, as OpenAI counts reasoning. */
+	private static TokenUsage geminiUsage(tools.jackson.core.JsonParser parser) {
+		long input = -1;
+		long candidates = -1;
+		long thoughts = 0;
+		while (parser.nextToken() == tools.jackson.core.JsonToken.PROPERTY_NAME) {
+			String name = parser.currentName();
+			tools.jackson.core.JsonToken value = parser.nextToken();
+			if (value == tools.jackson.core.JsonToken.VALUE_NUMBER_INT) {
+				switch (name) {
+					case "promptTokenCount" -> input = parser.getLongValue();
+					case "candidatesTokenCount" -> candidates = parser.getLongValue();
+					case "thoughtsTokenCount" -> thoughts = parser.getLongValue();
+					default -> {
+					}
+				}
+			}
+			else {
+				parser.skipChildren();
+			}
+		}
+		return new TokenUsage(input, (candidates < 0) ? -1 : candidates + thoughts);
 	}
 
 	/** The quoted, escaped JSON form of {@code value}. */

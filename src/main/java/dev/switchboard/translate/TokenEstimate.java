@@ -28,13 +28,31 @@ public final class TokenEstimate {
 		return (counts[0] + 3) / 4 + counts[1] * IMAGE_TOKENS;
 	}
 
+	/**
+	 * The estimated input tokens of a Gemini {@code generateContent} or {@code countTokens} request (the latter may
+	 * wrap a whole {@code generateContentRequest}); an inline image or file counts as {@value #IMAGE_TOKENS}.
+	 */
+	public static long ofGemini(JsonNode request) {
+		long[] counts = new long[2];
+		count(request.get("systemInstruction"), counts);
+		count(request.get("contents"), counts);
+		count(request.get("tools"), counts);
+		JsonNode wrapped = request.get("generateContentRequest");
+		if (wrapped != null && wrapped.isObject()) {
+			count(wrapped.get("systemInstruction"), counts);
+			count(wrapped.get("contents"), counts);
+			count(wrapped.get("tools"), counts);
+		}
+		return (counts[0] + 3) / 4 + counts[1] * IMAGE_TOKENS;
+	}
+
 	/** Adds the characters of every value under {@code node} (block types and cache hints aside) and its images. */
 	private static void count(@Nullable JsonNode node, long[] counts) {
 		if (node == null || node.isNull()) {
 			return;
 		}
 		if (node.isObject()) {
-			if ("image".equals(node.path("type").asString(""))) {
+			if ("image".equals(node.path("type").asString("")) || node.has("inlineData") || node.has("fileData")) {
 				counts[1]++;
 				return;
 			}

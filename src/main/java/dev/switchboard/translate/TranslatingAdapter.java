@@ -2,8 +2,10 @@ package dev.switchboard.translate;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -25,10 +27,15 @@ import dev.switchboard.provider.WireFormat;
  * not the provider's, translates the request through the hub on the way out and the answer (JSON, stream or error)
  * on the way back, so the client always gets its own format.
  * <p>
- * When the formats match, the call goes to the provider's adapter as it is: no parsing, no re-serialisation, the
- * passthrough path costs one comparison. A request the provider's format cannot express is answered here, without an
- * upstream request, with a 400 in the client's format; {@code count_tokens} for a provider that is not Anthropic is
- * answered with a local {@link TokenEstimate}.
+ * When the provider serves the client's endpoint in the client's format, the call goes to the provider's adapter as
+ * it is: no parsing, no re-serialisation, the passthrough path costs a comparison and an enum-set lookup. A request the provider's format cannot express is answered here, without an
+ * upstream request, with a 400 in the client's format; a token count for a provider of another format is answered
+ * with a local {@link TokenEstimate}.
+ * <p>
+ * The client's codec is chosen by the endpoint, not only the format: a Responses API client and a Chat Completions
+ * client both speak OpenAI's format, but a provider that serves only chat (the mock, or any provider of another
+ * format) gets a Responses request through the hub. An endpoint the provider serves in the client's own format
+ * (Responses to OpenAI or Azure) stays a passthrough, byte for byte.
  */
 public final class TranslatingAdapter implements ProviderAdapter {
 
@@ -36,27 +43,32 @@ public final class TranslatingAdapter implements ProviderAdapter {
 
 	private final WireFormat format;
 
+	/** The endpoints the provider serves itself, in its own format: passed through untranslated. */
+	private final Set<Endpoint> served = EnumSet.noneOf(Endpoint.class);
+
 	public TranslatingAdapter(ProviderAdapter delegate, WireFormat format) {
 		this.delegate = delegate;
 		this.format = format;
+		for (Endpoint endpoint : Endpoint.values()) {
+			if (endpoint.format() == format && delegate.unsupportedReason(endpoint, format) == null) {
+				this.served.add(endpoint);
+			}
+		}
 	}
 
 	@Override
 	public @Nullable String unsupportedReason(Endpoint endpoint, WireFormat inbound) {
-		if (inbound == this.format) {
-			return this.delegate.unsupportedReason(endpoint, inbound);
-		}
-		if (endpoint == Endpoint.COUNT_TOKENS) {
+		if (inbound == this.format && this.served.contains(endpoint)) {
 			return null;
 		}
-		WireCodec client = WireCodecs.of(inbound);
+		if (endpoint.countsTokens()) {
+			return null;
+		}
+		WireCodec client = WireCodecs.client(endpoint);
 		WireCodec provider = WireCodecs.of(this.format);
 		if (client == null || provider == null) {
-			return "translation between the " + name(inbound) + " and " + name(this.format)
-					+ " formats is not available yet";
-		}
-		if (client.chatEndpoint() != endpoint) {
-			return "a provider of the " + name(this.format) + " format cannot serve POST " + endpoint.path();
+			return (inbound == this.format) ? this.delegate.unsupportedReason(endpoint, inbound)
+					: "a provider of the " + name(this.format) + " format cannot serve POST " + endpoint.path();
 		}
 		return this.delegate.unsupportedReason(provider.chatEndpoint(), this.format);
 	}
@@ -64,30 +76,42 @@ public final class TranslatingAdapter implements ProviderAdapter {
 	@Override
 	public Mono<UpstreamResponse> exchange(UpstreamCall call) {
 		WireFormat inbound = call.endpoint().format();
-		if (inbound == this.format) {
+		if (inbound == this.format
+				&& (this.served.contains(call.endpoint()) || WireCodecs.client(call.endpoint()) == null)) {
+			// the provider's own endpoint, or one no codec translates: the provider answers (or refuses) it itself
 			return this.delegate.exchange(call);
 		}
 		return Mono.defer(() -> {
 			ObjectNode request = read(call.body());
 			if (request == null) {
-				return Mono.just(new LocalResponse(400, codec(inbound).errorFromHub(400,
+				return Mono.just(new LocalResponse(400, clientCodec(call.endpoint()).errorFromHub(400,
 						new ApiError("invalid_request_error", "The request body is not a JSON object.", "invalid_json", null))));
 			}
 			if (call.endpoint() == Endpoint.COUNT_TOKENS) {
 				byte[] body = ("{\"input_tokens\":" + TokenEstimate.of(request) + "}").getBytes(StandardCharsets.UTF_8);
 				return Mono.just(new LocalResponse(200, body).header(TokenEstimate.HEADER, "estimate"));
 			}
-			return translated(call, inbound, request);
+			if (call.endpoint() == Endpoint.GEMINI_COUNT_TOKENS) {
+				byte[] body = ("{\"totalTokens\":" + TokenEstimate.ofGemini(request) + "}").getBytes(StandardCharsets.UTF_8);
+				return Mono.just(new LocalResponse(200, body).header(TokenEstimate.HEADER, "estimate"));
+			}
+			return translated(call, request);
 		});
 	}
 
-	private Mono<UpstreamResponse> translated(UpstreamCall call, WireFormat inbound, ObjectNode request) {
-		WireCodec client = codec(inbound);
+	private Mono<UpstreamResponse> translated(UpstreamCall call, ObjectNode request) {
+		WireCodec client = clientCodec(call.endpoint());
 		WireCodec provider = codec(this.format);
 		TranslationNotes notes = new TranslationNotes();
 		ObjectNode upstream;
 		try {
-			upstream = provider.requestFromHub(client.requestToHub(request.deepCopy(), notes), notes);
+			ObjectNode hub = client.requestToHub(request.deepCopy(), notes);
+			// a Gemini client names the model in its URL only; the hub request carries it
+			hub.put("model", call.model());
+			if (call.stream()) {
+				hub.put("stream", true);
+			}
+			upstream = provider.requestFromHub(hub, notes);
 		}
 		catch (UntranslatableRequestException ex) {
 			String message = "The request cannot be sent to this target (" + name(this.format) + " format): "
@@ -128,6 +152,12 @@ public final class TranslatingAdapter implements ProviderAdapter {
 		finally {
 			body.release();
 		}
+	}
+
+	/** The codec of the endpoint's clients; for one no codec serves (embeddings), that of its format, for errors. */
+	private static WireCodec clientCodec(Endpoint endpoint) {
+		WireCodec client = WireCodecs.client(endpoint);
+		return (client != null) ? client : codec(endpoint.format());
 	}
 
 	private static WireCodec codec(WireFormat format) {

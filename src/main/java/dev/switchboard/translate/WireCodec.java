@@ -29,10 +29,10 @@ import dev.switchboard.provider.WireFormat;
  * gets a 400 in its own format); a parameter that can be left out without changing the answer's meaning is dropped
  * and named in {@link TranslationNotes}.
  * <p>
- * A format that only providers speak (Gemini: the gateway serves no endpoint of it) may throw
- * {@link UnsupportedOperationException} from the client-side methods ({@link #requestToHub},
- * {@link #responseFromHub}, {@link #streamFromHub}, {@link #errorFromHub}): {@link TranslatingAdapter} calls those
- * only for a client of that format, which needs an endpoint of that format.
+ * A format that only clients speak through the hub (the Responses API: OpenAI-format providers are called on Chat
+ * Completions) may throw {@link UnsupportedOperationException} from the provider-side methods
+ * ({@link #requestFromHub}, {@link #responseToHub}, {@link #streamToHub}): {@link TranslatingAdapter} picks a client's
+ * codec by the endpoint it called ({@link WireCodecs#client}) and a provider's by its format ({@link WireCodecs#of}).
  */
 public interface WireCodec {
 

@@ -17,6 +17,19 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class JsonRequestParserTests {
 
 	@Test
+	void aModelNamedByTheUrlLeavesTheBodyAsItCameWhateverModelItCarries() {
+		String body = "{\"contents\":[],\"model\":\"models/inner\", \"generationConfig\":{\"temperature\":1.50}}";
+		JsonRequest request = JsonRequestParser.parse(body.getBytes(StandardCharsets.UTF_8), "gemini-only", true);
+
+		assertThat(request.model()).isEqualTo("gemini-only");
+		assertThat(request.stream()).as("from the URL's streamGenerateContent").isTrue();
+		assertThat(request.withModel("gemini-2.5-flash").toString(StandardCharsets.UTF_8)).as("the model is in the URL")
+			.isEqualTo(body);
+		assertThat(request.forUpstream("gemini-2.5-flash", java.util.Set.of("tools")).toString(StandardCharsets.UTF_8))
+			.isEqualTo(body);
+	}
+
+	@Test
 	void findsTheTopLevelModelAndSplicesOnlyItsValue() {
 		JsonRequest request = parse("{\"model\":\"fast\",\"temperature\":0.25,\"messages\":[]}");
 

@@ -1,6 +1,5 @@
 package dev.switchboard.observability;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
-import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
 import dev.switchboard.testsupport.GatewayIntegrationTest;
 import dev.switchboard.testsupport.OpenAiFixtures;
@@ -85,7 +83,7 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 		eventually(() -> assertThat(requests("fast", "primary", "gpt-4o-mini", "200", "success")).isEqualTo(before + 1));
 		Map<String, String> labels = Map.of("route", "fast", "provider", "primary", "model", "gpt-4o-mini", "status",
 				"200", "outcome", "success");
-		assertThat(scrapedCount(scrape(), "switchboard_requests_seconds_count", labels)).as("in the Prometheus scrape")
+		assertThat(scrapedCount(prometheusScrape(), "switchboard_requests_seconds_count", labels)).as("in the Prometheus scrape")
 			.isEqualTo(before + 1);
 	}
 
@@ -104,7 +102,7 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 		assertThat(tokens("gpt-4.1", "input")).as("prompt_tokens of the answer's usage").isEqualTo(inputBefore + 5);
 		assertThat(tokens("gpt-4.1", "output")).as("completion_tokens of the answer's usage")
 			.isEqualTo(outputBefore + 2);
-		String scrape = scrape();
+		String scrape = prometheusScrape();
 		assertThat(scrapedCount(scrape, "gen_ai_client_operation_duration_seconds_count",
 				Map.of("gen_ai_operation_name", "chat", "gen_ai_provider_name", "openai", "gen_ai_request_model",
 						"gpt-4.1", "error_type", "none")))
@@ -131,7 +129,7 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 		assertThat(this.meterRegistry.get(GatewayMetrics.CONFIG_RELOADS).tag("outcome", "failure").counters())
 			.as("registered at start-up, so an alert on failures has a series from the start")
 			.isNotEmpty();
-		assertThat(scrape()).contains("switchboard_config_reloads_total{outcome=\"failure\",trigger=\"file\"}");
+		assertThat(prometheusScrape()).contains("switchboard_config_reloads_total{outcome=\"failure\",trigger=\"file\"}");
 	}
 
 	@Test
@@ -145,7 +143,7 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 
 		eventually(() -> assertThat(requests("fast", "none", "gpt-4o-mini", "502", "server_error")).isEqualTo(before + 1));
 		assertThat(fallbacks("fast", "primary")).isEqualTo(fallbacksBefore + 1);
-		assertThat(scrapedCount(scrape(), "switchboard_requests_seconds_count",
+		assertThat(scrapedCount(prometheusScrape(), "switchboard_requests_seconds_count",
 				Map.of("route", "fast", "provider", "none", "status", "502", "outcome", "server_error")))
 			.isEqualTo(before + 1);
 	}
@@ -172,7 +170,7 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 		chat(TEAM_A_KEY, "dead-first");
 		eventually(() -> assertThat(requests("dead-first", "secondary", "llama-3.3-70b", "200", "success")).isPositive());
 
-		String scrape = scrape();
+		String scrape = prometheusScrape();
 
 		assertThat(scrape).contains("switchboard_requests_seconds_count");
 		assertThat(scrape).as("no gateway or provider key, nor a presented one")
@@ -224,22 +222,6 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 		Search search = this.meterRegistry.find(GatewayMetrics.FALLBACKS).tag("route", route).tag("provider", provider);
 		// one counter per reason (the failing status, timeout, ...): count them all
 		return search.counters().stream().mapToDouble(Counter::count).sum();
-	}
-
-	private String scrape() {
-		// every test class's routes, providers and models are tagged series of the one cached gateway, so by the end
-		// of the suite the scrape outgrows the test client's default 256 KiB
-		EntityExchangeResult<byte[]> result = this.client.mutate()
-			.codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
-			.build()
-			.get()
-			.uri("/actuator/prometheus")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody()
-			.returnResult();
-		return new String(result.getResponseBody(), StandardCharsets.UTF_8);
 	}
 
 	/** The sum of the samples of {@code name} whose labels include {@code wanted}. */

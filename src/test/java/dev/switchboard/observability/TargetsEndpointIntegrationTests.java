@@ -1,6 +1,5 @@
 package dev.switchboard.observability;
 
-import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -52,12 +51,7 @@ class TargetsEndpointIntegrationTests extends GatewayIntegrationTest {
 
 		assertThat(get("/actuator/health/providers").path("status").asString())
 			.as("a provider's outage is not the gateway's").isEqualTo("UP");
-		// the scrape holds every test class's series of the one cached gateway: more than the default 256 KiB
-		String scrape = new String(this.client.mutate()
-			.codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
-			.build()
-			.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
-			.expectBody().returnResult().getResponseBody(), StandardCharsets.UTF_8);
+		String scrape = prometheusScrape();
 		assertThat(scrape).containsPattern("resilience4j_circuitbreaker_state\\{[^}]*name=\"fragile\"[^}]*state=\"open\"[^}]*\\} 1\\.0");
 	}
 

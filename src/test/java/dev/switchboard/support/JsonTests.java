@@ -82,6 +82,15 @@ class JsonTests {
 	}
 
 	@Test
+	void usageIfValidReadsGeminisUsageMetadataWithThoughtsAsOutput() {
+		assertThat(Json.usageIfValid(bytes("{\"candidates\":[],\"usageMetadata\":{\"promptTokenCount\":11,"
+				+ "\"candidatesTokenCount\":2,\"thoughtsTokenCount\":5,\"totalTokenCount\":18}}")))
+			.isEqualTo(new TokenUsage(11, 7));
+		assertThat(Json.usageIfValid(bytes("{\"totalTokens\":3}"))).as("a token count is no usage")
+			.isEqualTo(TokenUsage.UNKNOWN);
+	}
+
+	@Test
 	void usageIfValidTellsValidJsonWithoutUsageFromInvalidJson() {
 		assertThat(Json.usageIfValid(bytes("{\"usage\":null,\"a\":[1,2]}"))).isEqualTo(TokenUsage.UNKNOWN);
 		assertThat(Json.usageIfValid(bytes("[1,2,3]"))).isEqualTo(TokenUsage.UNKNOWN);

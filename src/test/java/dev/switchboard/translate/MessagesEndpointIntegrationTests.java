@@ -157,12 +157,12 @@ class MessagesEndpointIntegrationTests extends GatewayIntegrationTest {
 
 	@Test
 	void aRequestTheTargetCannotExpressIsA400NamingTheParameterWithoutAnUpstreamRequest() {
-		String body = "{\"model\":\"fast\",\"max_tokens\":10,\"tools\":[{\"type\":\"web_search_20250305\",\"name\":\"web_search\"}],"
-				+ "\"messages\":[{\"role\":\"user\",\"content\":\"news?\"}]}";
+		String body = "{\"model\":\"fast\",\"max_tokens\":10,\"mcp_servers\":[{\"type\":\"url\",\"url\":\"https://mcp.example\","
+				+ "\"name\":\"docs\"}],\"messages\":[{\"role\":\"user\",\"content\":\"news?\"}]}";
 
 		String message = assertAnthropicError(messages(body, "x-api-key", TEAM_A_KEY), 400, "invalid_request_error");
 
-		assertThat(message).startsWith("unsupported_parameter: ").contains("tools[0]").contains("web_search_20250305");
+		assertThat(message).startsWith("unsupported_parameter: ").contains("mcp_servers").contains("Anthropic's servers");
 		PRIMARY.verify(0, postRequestedFor(anyUrl()));
 	}
 

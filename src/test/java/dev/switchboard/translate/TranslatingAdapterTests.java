@@ -104,7 +104,7 @@ class TranslatingAdapterTests {
 		assertThat(this.adapter.unsupportedReason(Endpoint.COUNT_TOKENS, WireFormat.ANTHROPIC)).isNull();
 		assertThat(anthropic.unsupportedReason(Endpoint.CHAT_COMPLETIONS, WireFormat.OPENAI)).isNull();
 		assertThat(anthropic.unsupportedReason(Endpoint.EMBEDDINGS, WireFormat.OPENAI)).contains("/v1/embeddings");
-		assertThat(anthropic.unsupportedReason(Endpoint.RESPONSES, WireFormat.OPENAI)).contains("/v1/responses");
+		assertThat(anthropic.unsupportedReason(Endpoint.RESPONSES, WireFormat.OPENAI)).as("through the hub").isNull();
 		TranslatingAdapter gemini = new TranslatingAdapter(new Recording(WireFormat.GEMINI), WireFormat.GEMINI);
 		assertThat(gemini.unsupportedReason(Endpoint.CHAT_COMPLETIONS, WireFormat.OPENAI)).isNull();
 		assertThat(gemini.unsupportedReason(Endpoint.MESSAGES, WireFormat.ANTHROPIC)).isNull();

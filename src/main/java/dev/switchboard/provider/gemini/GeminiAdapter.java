@@ -22,8 +22,8 @@ import dev.switchboard.provider.http.UpstreamHttpClient;
  * Google AI Studio's Gemini API: {@code POST {base}/v1beta/models/{model}:generateContent}, or
  * {@code :streamGenerateContent?alt=sse} when the client asked for a stream, with the provider key as
  * {@code x-goog-api-key}. The model is part of the URL, not of the body; a model named {@code models/x} is sent as
- * {@code x}. The body goes as it is given: a translation made by the {@code translate} package (no client speaks
- * Gemini's format to the gateway).
+ * {@code x}. The body goes as it is given: a Gemini client's own bytes, or a translation made by the
+ * {@code translate} package. {@code countTokens} is served too, for Gemini clients.
  */
 public class GeminiAdapter implements ProviderAdapter {
 
@@ -62,7 +62,8 @@ public class GeminiAdapter implements ProviderAdapter {
 
 	@Override
 	public @Nullable String unsupportedReason(Endpoint endpoint, WireFormat inbound) {
-		if (inbound == WireFormat.GEMINI && endpoint == Endpoint.GENERATE_CONTENT) {
+		if (inbound == WireFormat.GEMINI
+				&& (endpoint == Endpoint.GENERATE_CONTENT || endpoint == Endpoint.GEMINI_COUNT_TOKENS)) {
 			return null;
 		}
 		return "a gemini provider does not serve POST " + endpoint.path();
@@ -70,16 +71,23 @@ public class GeminiAdapter implements ProviderAdapter {
 
 	@Override
 	public Mono<UpstreamResponse> exchange(UpstreamCall call) {
-		if (call.endpoint() != Endpoint.GENERATE_CONTENT) {
+		if (unsupportedReason(call.endpoint(), WireFormat.GEMINI) != null) {
 			call.body().release();
 			return Mono.error(new IllegalStateException(unsupportedReason(call.endpoint(), WireFormat.GEMINI)));
 		}
-		URI url = url(call.model(), call.stream());
+		URI url = (call.endpoint() == Endpoint.GEMINI_COUNT_TOKENS) ? countTokensUrl(call.model())
+				: url(call.model(), call.stream());
 		HttpHeaders headers = new DefaultHttpHeaders();
 		headers.add(call.forwardedHeaders());
 		headers.setAll(this.providerHeaders);
 		headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
 		return this.client.post(url, headers, call.body());
+	}
+
+	/** The {@code countTokens} URL for {@code model}: rare, built per call. */
+	URI countTokensUrl(String model) {
+		String name = model.startsWith("models/") ? model.substring(7) : model;
+		return URI.create(this.modelsUrl + encode(name) + Endpoint.GEMINI_COUNT_TOKENS.upstreamPath());
 	}
 
 	/** The URL for {@code model}, streamed or not. */

@@ -25,7 +25,8 @@ import dev.switchboard.support.Json;
 
 /**
  * The built-in {@code mock} provider: answers chat completions (streamed or not) and embeddings locally, with text
- * and vectors derived from the input, so that the gateway works out of the box with no network and no key.
+ * and vectors derived from the input, so that the gateway works out of the box with no network and no key. Clients of
+ * the other formats (Messages, Responses, Gemini) reach it through the translation, as they reach any chat provider.
  * <p>
  * The stream carries the same text as the non-streamed answer, a few words per chunk, and ends like OpenAI's does:
  * a chunk with {@code finish_reason}, a usage chunk with no choices, then {@code [DONE]}.
@@ -59,7 +60,7 @@ public class MockAdapter implements ProviderAdapter {
 			return switch (call.endpoint()) {
 				case CHAT_COMPLETIONS -> chat(request, call.model());
 				case EMBEDDINGS -> embeddings(request, call.model());
-				case RESPONSES, MESSAGES, COUNT_TOKENS, GENERATE_CONTENT ->
+				case RESPONSES, MESSAGES, COUNT_TOKENS, GENERATE_CONTENT, GEMINI_COUNT_TOKENS ->
 					error(404, "The mock provider does not implement " + call.endpoint().path() + ".");
 			};
 		});

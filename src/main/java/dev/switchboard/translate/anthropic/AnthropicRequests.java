@@ -30,7 +30,7 @@ final class AnthropicRequests {
 
 	/** Chat parameters that Anthropic has no equivalent for and that only tune sampling or bookkeeping. */
 	private static final Set<String> DROPPED_FROM_CHAT = Set.of("seed", "frequency_penalty", "presence_penalty",
-			"logit_bias", "store", "metadata", "service_tier", "reasoning_effort", "prediction", "verbosity",
+			"logit_bias", "store", "metadata", "service_tier", "prediction", "verbosity",
 			"prompt_cache_key", "prompt_cache_retention", "safety_identifier");
 
 	/** Chat parameters that would change the answer's shape or content and cannot be expressed. */
@@ -56,7 +56,7 @@ final class AnthropicRequests {
 				case "model" -> chat.set("model", value);
 				case "max_tokens" -> chat.set("max_completion_tokens", value);
 				case "stream" -> chat.set("stream", value);
-				case "temperature", "top_p" -> chat.set(name, value);
+				case "temperature", "top_p", "top_k" -> chat.set(name, value);
 				case "stop_sequences" -> {
 					if (value.isArray() && !value.isEmpty()) {
 						chat.set("stop", value);
@@ -65,17 +65,23 @@ final class AnthropicRequests {
 				case "system", "messages" -> {
 					// built below, in order: system first
 				}
-				case "tools" -> chat.set("tools", toolsToChat(value, notes));
+				case "tools" -> {
+					ArrayNode tools = toolsToChat(value, notes);
+					if (!tools.isEmpty()) {
+						chat.set("tools", tools);
+					}
+				}
 				case "tool_choice" -> toolChoiceToChat(value, chat);
 				case "metadata" -> {
 					String user = JsonTrees.string(value, "user_id");
 					if (user != null) {
-						chat.put("user", user);
+						chat.put("user", endUser(user));
 					}
 				}
 				case "thinking" -> {
+					// carried in the hub for the providers that have a thinking setting (Gemini); the others drop it
 					if (!"disabled".equals(JsonTrees.string(value, "type"))) {
-						notes.dropped("thinking");
+						chat.set("thinking", value);
 					}
 				}
 				case "output_config" -> outputConfigToChat(value, chat, notes, "output_config");
@@ -97,8 +103,35 @@ final class AnthropicRequests {
 			messageToChat(input.get(i), i, messages, notes);
 		}
 		chat.set("messages", messages);
+		if (!chat.has("tools")) {
+			// every tool was one only Anthropic runs: no tool choice either
+			chat.remove("tool_choice");
+			chat.remove("parallel_tool_calls");
+		}
 		reorder(chat);
 		return chat;
+	}
+
+	/** Longest end-user id OpenAI accepts in {@code user}. */
+	private static final int MAX_USER_LENGTH = 64;
+
+	/**
+	 * {@code metadata.user_id} as an end-user id: as it is when it fits OpenAI's 64 characters, else (Claude Code
+	 * sends a JSON object of device, account and session ids) its SHA-256, in hex, cut to 32 characters: the same
+	 * caller keeps the same id, and nothing of the original is sent.
+	 */
+	static String endUser(String userId) {
+		if (userId.length() <= MAX_USER_LENGTH) {
+			return userId;
+		}
+		try {
+			byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+				.digest(userId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			return java.util.HexFormat.of().formatHex(digest, 0, 16);
+		}
+		catch (java.security.NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is required of every JVM", ex);
+		}
 	}
 
 	/** Puts {@code model} and {@code messages} first, as clients write them (easier to read in logs and fixtures). */
@@ -125,6 +158,9 @@ final class AnthropicRequests {
 			if (block.has("cache_control")) {
 				notes.dropped("system.cache_control");
 			}
+			if (block.isObject() && JsonTrees.present(block, "citations")) {
+				notes.dropped("system.citations");
+			}
 			String text = JsonTrees.string(block, "text");
 			if (text != null) {
 				parts.add(text);
@@ -136,6 +172,14 @@ final class AnthropicRequests {
 	private static void messageToChat(JsonNode message, int index, ArrayNode out, TranslationNotes notes) {
 		String role = JsonTrees.string(message, "role");
 		JsonNode content = message.get("content");
+		if ("system".equals(role)) {
+			// mid-conversation instructions (Claude Code's mid-conversation-system beta): kept at their place
+			String text = (content == null) ? "" : systemText(content, notes);
+			if (!text.isEmpty()) {
+				out.addObject().put("role", "system").put("content", text);
+			}
+			return;
+		}
 		if (!"user".equals(role) && !"assistant".equals(role)) {
 			throw new UntranslatableRequestException("messages[" + index + "].role",
 					"messages[" + index + "].role must be 'user' or 'assistant'");
@@ -244,8 +288,47 @@ final class AnthropicRequests {
 			part.putObject("image_url").put("url", url);
 			return part;
 		}
+		if ("document".equals(type)) {
+			return documentToChat(block, where);
+		}
 		throw new UntranslatableRequestException(where,
 				"a '" + type + "' content block cannot be sent to this provider");
+	}
+
+	/**
+	 * A document block: a base64 PDF as a chat {@code file} part (a data URL, as OpenAI takes files inline), plain
+	 * text or a content list as text, introduced by its title. A document by URL or by file id would have to be
+	 * fetched from where only Anthropic can: refused.
+	 */
+	private static ObjectNode documentToChat(JsonNode block, String where) {
+		JsonNode source = block.path("source");
+		String sourceType = JsonTrees.string(source, "type");
+		String title = JsonTrees.nonEmpty(block, "title");
+		switch ((sourceType != null) ? sourceType : "") {
+			case "base64" -> {
+				ObjectNode part = JsonTrees.object().put("type", "file");
+				ObjectNode file = part.putObject("file");
+				file.put("filename", (title != null) ? title : "document.pdf");
+				file.put("file_data", "data:" + source.path("media_type").asString("application/pdf") + ";base64,"
+						+ source.path("data").asString(""));
+				return part;
+			}
+			case "text" -> {
+				String text = source.path("data").asString("");
+				return JsonTrees.object().put("type", "text").put("text", (title != null) ? title + "\n\n" + text : text);
+			}
+			case "content" -> {
+				StringBuilder text = new StringBuilder((title != null) ? title : "");
+				for (JsonNode inner : source.path("content")) {
+					if ("text".equals(JsonTrees.string(inner, "type"))) {
+						text.append((text.length() == 0) ? "" : "\n\n").append(inner.path("text").asString(""));
+					}
+				}
+				return JsonTrees.object().put("type", "text").put("text", text.toString());
+			}
+			default -> throw new UntranslatableRequestException(where + ".source",
+					"a document source of type '" + sourceType + "' can only be read by Anthropic; send it as base64 or text");
+		}
 	}
 
 	/** An assistant turn: text joined, tool uses as tool calls, thinking left out (reasoning is not carried). */
@@ -270,7 +353,8 @@ final class AnthropicRequests {
 					function.put("arguments", (input != null && !input.isNull()) ? JsonTrees.text(input) : "{}");
 				}
 				case "thinking", "redacted_thinking" -> {
-					// earlier turns' reasoning is not sent to other providers (see the hub conventions)
+					// earlier turns' reasoning, signed for Anthropic, is not sent to other providers (hub conventions)
+					notes.dropped("messages.content." + type);
 				}
 				default -> throw new UntranslatableRequestException("messages[" + index + "].content[" + j + "]",
 						"an assistant '" + type + "' block cannot be sent to this provider");
@@ -294,8 +378,10 @@ final class AnthropicRequests {
 			JsonNode tool = tools.get(i);
 			String type = JsonTrees.string(tool, "type");
 			if (type != null && !type.equals("custom")) {
-				throw new UntranslatableRequestException("tools[" + i + "]", "tools[" + i + "] is Anthropic's '" + type
-						+ "' tool, which runs on Anthropic's side and cannot be sent to this provider");
+				// a server tool (web search, code execution) or an Anthropic-defined one (bash, text editor) has no
+				// schema another provider could use: the model answers without it
+				notes.dropped("tools." + type);
+				continue;
 			}
 			if (tool.has("cache_control")) {
 				notes.dropped("tools.cache_control");
@@ -380,6 +466,7 @@ final class AnthropicRequests {
 			request.put("max_tokens", DEFAULT_MAX_TOKENS);
 		}
 		boolean parallelOff = false;
+		String effort = null;
 		for (Map.Entry<String, JsonNode> field : chat.properties()) {
 			String name = field.getKey();
 			JsonNode value = field.getValue();
@@ -403,6 +490,7 @@ final class AnthropicRequests {
 				case "tools" -> request.set("tools", toolsFromChat(value, notes));
 				case "tool_choice" -> request.set("tool_choice", toolChoiceFromChat(value));
 				case "parallel_tool_calls" -> parallelOff = !value.asBoolean(true);
+				case "reasoning_effort" -> effort = value.asString("");
 				case "user" -> request.putObject("metadata").put("user_id", value.asString(""));
 				case "response_format" -> responseFormatFromChat(value, request);
 				case "n" -> {
@@ -429,6 +517,10 @@ final class AnthropicRequests {
 				}
 			}
 		}
+		if (effort != null) {
+			thinkingFromEffort(effort, request, !JsonTrees.present(chat, "max_completion_tokens")
+					&& !JsonTrees.present(chat, "max_tokens"), notes);
+		}
 		if (parallelOff && request.has("tools")) {
 			ObjectNode choice = (request.get("tool_choice") instanceof ObjectNode existing) ? existing
 					: request.putObject("tool_choice").put("type", "auto");
@@ -437,6 +529,49 @@ final class AnthropicRequests {
 			}
 		}
 		return request;
+	}
+
+	/** Thinking budgets for {@code reasoning_effort}: the scale the Gemini translation uses too. */
+	private static final Map<String, Integer> THINKING_BUDGETS = Map.of("minimal", 1024, "low", 1024, "medium", 8192,
+			"high", 24576, "xhigh", 32000);
+
+	/** Anthropic's smallest thinking budget, and what is kept for the answer itself. */
+	private static final int MIN_BUDGET = 1024;
+
+	/**
+	 * {@code reasoning_effort} (a Responses client's {@code reasoning.effort}, or a chat client's) as extended
+	 * thinking with a budget, where Anthropic takes thinking with the rest of the request: not beside a temperature
+	 * other than 1, {@code top_k}, a {@code top_p} under 0.95 or a forced tool choice, and not when the output limit
+	 * leaves no room for an answer after the budget. An output limit the gateway chose (the client set none) grows by
+	 * the budget. An explicit {@code thinking} wins; {@code none} asks for none.
+	 */
+	private static void thinkingFromEffort(String effort, ObjectNode request, boolean defaultLimit,
+			TranslationNotes notes) {
+		if (request.has("thinking") || "none".equals(effort)) {
+			return;
+		}
+		Integer budget = THINKING_BUDGETS.get(effort);
+		JsonNode temperature = request.get("temperature");
+		String choice = JsonTrees.string(request.path("tool_choice"), "type");
+		boolean compatible = budget != null && (temperature == null || temperature.asDouble() == 1.0)
+				&& !request.has("top_k") && request.path("top_p").asDouble(1.0) >= 0.95
+				&& !"any".equals(choice) && !"tool".equals(choice);
+		if (!compatible) {
+			notes.dropped("reasoning_effort");
+			return;
+		}
+		int limit = request.path("max_tokens").asInt(DEFAULT_MAX_TOKENS);
+		if (defaultLimit) {
+			request.put("max_tokens", limit + budget);
+		}
+		else if (limit - MIN_BUDGET < budget) {
+			budget = limit - MIN_BUDGET;
+			if (budget < MIN_BUDGET) {
+				notes.dropped("reasoning_effort");
+				return;
+			}
+		}
+		request.putObject("thinking").put("type", "enabled").put("budget_tokens", budget);
 	}
 
 	private static void messageFromChat(JsonNode message, int index, List<String> system, ArrayNode out) {

@@ -5,6 +5,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import dev.switchboard.provider.Endpoint;
 import dev.switchboard.provider.WireFormat;
+import dev.switchboard.support.ErrorBodies;
 import dev.switchboard.translate.ApiError;
 import dev.switchboard.translate.JsonTrees;
 import dev.switchboard.translate.StreamDecoder;
@@ -15,10 +16,10 @@ import dev.switchboard.translate.WireCodec;
 import dev.switchboard.translate.openai.OpenAiChatCodec;
 
 /**
- * Google's Gemini {@code generateContent} API to and from the hub, as a provider format: requests go out, answers,
- * streams and errors come back. The gateway serves no Gemini endpoint, so the client-side methods
- * ({@link #requestToHub}, {@link #responseFromHub}, {@link #streamFromHub}, {@link #errorFromHub}) are never called
- * and throw {@link UnsupportedOperationException}.
+ * Google's Gemini {@code generateContent} API to and from the hub, both as a provider format (requests go out,
+ * answers, streams and errors come back) and as a client format, for Gemini CLI and Google's SDKs calling
+ * {@code /v1beta/models/{model}:generateContent} ({@link GeminiClientRequests}, {@link GeminiClientAnswers},
+ * {@link GeminiStreamEncoder}).
  */
 public final class GeminiCodec implements WireCodec {
 
@@ -34,7 +35,7 @@ public final class GeminiCodec implements WireCodec {
 
 	@Override
 	public ObjectNode requestToHub(ObjectNode request, TranslationNotes notes) {
-		throw clientSide();
+		return GeminiClientRequests.toChat(request, notes);
 	}
 
 	@Override
@@ -49,7 +50,7 @@ public final class GeminiCodec implements WireCodec {
 
 	@Override
 	public ObjectNode responseFromHub(ObjectNode response, ObjectNode clientRequest, TranslationContext context) {
-		throw clientSide();
+		return GeminiClientAnswers.fromChat(response);
 	}
 
 	@Override
@@ -59,7 +60,7 @@ public final class GeminiCodec implements WireCodec {
 
 	@Override
 	public StreamEncoder streamFromHub(ObjectNode clientRequest, TranslationContext context) {
-		throw clientSide();
+		return new GeminiStreamEncoder();
 	}
 
 	/**
@@ -84,11 +85,7 @@ public final class GeminiCodec implements WireCodec {
 
 	@Override
 	public byte[] errorFromHub(int status, ApiError error) {
-		throw clientSide();
-	}
-
-	private static UnsupportedOperationException clientSide() {
-		return new UnsupportedOperationException("Gemini is a provider format only: the gateway serves no Gemini endpoint");
+		return ErrorBodies.gemini(status, error.message());
 	}
 
 }

@@ -38,7 +38,7 @@ final class GeminiRequests {
 
 	/** Chat parameters that Gemini has no equivalent for and that only tune sampling or bookkeeping. */
 	private static final Set<String> DROPPED = Set.of("user", "metadata", "store", "service_tier", "logit_bias",
-			"prediction", "verbosity", "prompt_cache_key", "prompt_cache_retention", "safety_identifier", "thinking");
+			"prediction", "verbosity", "prompt_cache_key", "prompt_cache_retention", "safety_identifier");
 
 	/** Chat parameters that would change the answer's shape or content and cannot be expressed. */
 	private static final Map<String, String> UNTRANSLATABLE = Map.of("modalities",
@@ -104,6 +104,7 @@ final class GeminiRequests {
 				}
 				case "response_format" -> responseFormat(value, generation);
 				case "reasoning_effort" -> thinking(value, generation);
+				case "thinking" -> anthropicThinking(value, generation, notes);
 				case "tools" -> {
 					ArrayNode declarations = declarations(value, notes);
 					if (!declarations.isEmpty()) {
@@ -405,6 +406,29 @@ final class GeminiRequests {
 			}
 			default -> throw new UntranslatableRequestException("response_format",
 					"response_format '" + type + "' has no Gemini equivalent");
+		}
+	}
+
+	/**
+	 * An Anthropic client's {@code thinking}: {@code enabled} with its {@code budget_tokens} as Gemini's thinking
+	 * budget, {@code adaptive} as Gemini's dynamic budget ({@code -1}: the model decides); thoughts are asked for
+	 * either way, as Anthropic's thinking blocks would show them. {@code reasoning_effort}, when the request has
+	 * both, wins.
+	 */
+	private static void anthropicThinking(JsonNode thinking, ObjectNode generation, TranslationNotes notes) {
+		if (generation.has("thinkingConfig")) {
+			return;
+		}
+		String type = JsonTrees.string(thinking, "type");
+		if ("enabled".equals(type) && thinking.path("budget_tokens").isNumber()) {
+			generation.putObject("thinkingConfig").put("thinkingBudget", thinking.path("budget_tokens").asInt())
+				.put("includeThoughts", true);
+		}
+		else if ("adaptive".equals(type)) {
+			generation.putObject("thinkingConfig").put("thinkingBudget", -1).put("includeThoughts", true);
+		}
+		else if (!"disabled".equals(type)) {
+			notes.dropped("thinking");
 		}
 	}
 

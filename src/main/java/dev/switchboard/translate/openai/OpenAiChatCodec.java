@@ -44,6 +44,15 @@ public final class OpenAiChatCodec implements WireCodec {
 
 	@Override
 	public ObjectNode requestFromHub(ObjectNode request, TranslationNotes notes) {
+		if (request.remove("thinking") != null) {
+			// an Anthropic client's thinking: no Chat Completions parameter that every model accepts (reasoning
+			// models reason anyway, and their reasoning comes back as thinking)
+			notes.dropped("thinking");
+		}
+		if (request.remove("top_k") != null) {
+			// Anthropic's and Gemini's sampling cut-off: OpenAI refuses the parameter
+			notes.dropped("top_k");
+		}
 		if (request.path("stream").asBoolean(false)) {
 			ObjectNode options = (request.get("stream_options") instanceof ObjectNode existing) ? existing
 					: request.putObject("stream_options");

@@ -44,6 +44,29 @@ class CatalogProviderIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	@Test
+	void aResponsesClientReachesACatalogProviderWithoutResponsesThroughChatCompletions() {
+		THIRD.stubFor(post("/deepseek/chat/completions").willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "application/json")
+			.withBody(OpenAiFixtures.completion("deepseek-chat", "Hi from DeepSeek"))));
+
+		EntityExchangeResult<byte[]> result = this.client.post()
+			.uri("/v1/responses")
+			.header("Authorization", "Bearer " + TEAM_A_KEY)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"model\":\"deepseek-chat-only/deepseek-chat\",\"input\":\"hello\",\"store\":false}")
+			.exchange()
+			.expectBody()
+			.returnResult();
+
+		assertThat(result.getStatus().value()).isEqualTo(200);
+		assertThat(new String(result.getResponseBodyContent())).contains("\"object\":\"response\"")
+			.contains("\"type\":\"output_text\",\"text\":\"Hi from DeepSeek\"");
+		THIRD.verify(1, postRequestedFor(urlEqualTo("/deepseek/chat/completions"))
+			.withHeader("Authorization", equalTo("Bearer sk-provider-deepseek-SECRET"))
+			.withRequestBody(matchingJsonPath("$.messages[0].content", equalTo("hello"))));
+	}
+
+	@Test
 	void anEndpointTheCatalogEntryLacksIsRefusedWithoutAnUpstreamRequest() {
 		THIRD.stubFor(post(anyUrl()).willReturn(aResponse().withStatus(404)));
 
