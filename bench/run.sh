@@ -12,6 +12,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 REFERENCES=${REFERENCES:-1}
 TRANSLATED=${TRANSLATED:-1}
 CACHED=${CACHED:-1}
+GUARDRAILS=${GUARDRAILS:-0}
 CONCURRENCIES=${CONCURRENCIES:-64}
 OUT=${RESULTS:-$ROOT/bench/results/$STAMP.md}
 
@@ -47,6 +48,10 @@ for c in $CONCURRENCIES; do
 	if [[ $CACHED == 1 ]]; then
 		slot switchboard-cached "$c" "$(gateway gateway-cached.yaml)" direct
 	fi
+	if [[ $GUARDRAILS == 1 ]]; then
+		slot switchboard-guardrails "$c" "$(gateway gateway-guardrails.yaml)" direct
+		slot switchboard-guardrails-response "$c" "$(gateway gateway-guardrails-response.yaml)" direct
+	fi
 	if [[ $REFERENCES == 1 ]]; then
 		slot bare-scg "$c" "exec $JAVA $JVM_OPTS -jar '$ROOT/bench/reference/bare-scg/target/bare-scg.jar' --server.port=$PORT" direct
 		slot raw-netty "$c" "exec $JAVA $JVM_OPTS -Dport=$PORT -jar '$ROOT/bench/reference/raw-netty/target/raw-netty.jar'" direct
@@ -58,7 +63,7 @@ done
 		echo "## $c connections"
 		echo
 		cat "$ROOT/bench/results/$STAMP-switchboard-c$c.md"
-		for extra in switchboard-baseline switchboard-translated switchboard-cached bare-scg raw-netty; do
+		for extra in switchboard-baseline switchboard-translated switchboard-cached switchboard-guardrails switchboard-guardrails-response bare-scg raw-netty; do
 			[[ -f $ROOT/bench/results/$STAMP-$extra-c$c.md ]] || continue
 			echo
 			echo "Same settings, separate harness run ($extra):"

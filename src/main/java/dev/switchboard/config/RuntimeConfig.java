@@ -6,6 +6,7 @@ import dev.switchboard.provider.Passthrough;
 
 import dev.switchboard.auth.KeyRegistry;
 import dev.switchboard.cache.CacheRules;
+import dev.switchboard.guardrails.Guardrails;
 import dev.switchboard.routing.RouteTable;
 
 /**
@@ -18,24 +19,25 @@ import dev.switchboard.routing.RouteTable;
  * @param protectActuator whether reading actuator endpoints other than health needs a gateway key
  * @param accessLog whether each request is written to the access log
  * @param passthroughs how {@code /proxy/{provider}/**} reaches each provider that has an HTTP upstream, by id
+ * @param guardrails the guardrails, global and by route and key
  * @param cache each route's response cache settings
  */
 public record RuntimeConfig(KeyRegistry keys, RouteTable routes, long maxRequestBytes, boolean protectActuator,
-		boolean accessLog, Map<String, Passthrough> passthroughs, CacheRules cache) {
+		boolean accessLog, Map<String, Passthrough> passthroughs, Guardrails guardrails, CacheRules cache) {
 
 	public RuntimeConfig {
 		passthroughs = Map.copyOf(passthroughs);
 	}
 
-	/** A snapshot with open actuator reads, the access log on and no passthrough. */
-	public RuntimeConfig(KeyRegistry keys, RouteTable routes, long maxRequestBytes) {
-		this(keys, routes, maxRequestBytes, false, true, Map.of(), CacheRules.NONE);
-	}
-
-	/** A snapshot with no route cached. */
+	/** A snapshot without guardrails and with no route cached. */
 	public RuntimeConfig(KeyRegistry keys, RouteTable routes, long maxRequestBytes, boolean protectActuator,
 			boolean accessLog, Map<String, Passthrough> passthroughs) {
-		this(keys, routes, maxRequestBytes, protectActuator, accessLog, passthroughs, CacheRules.NONE);
+		this(keys, routes, maxRequestBytes, protectActuator, accessLog, passthroughs, Guardrails.NONE, CacheRules.NONE);
+	}
+
+	/** A snapshot with open actuator reads, the access log on and no passthrough. */
+	public RuntimeConfig(KeyRegistry keys, RouteTable routes, long maxRequestBytes) {
+		this(keys, routes, maxRequestBytes, false, true, Map.of());
 	}
 
 }

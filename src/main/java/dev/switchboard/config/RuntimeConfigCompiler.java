@@ -22,6 +22,8 @@ import dev.switchboard.auth.GatewayKey;
 import dev.switchboard.auth.KeyRegistry;
 import dev.switchboard.auth.ModelPolicy;
 import dev.switchboard.cache.CacheRules;
+import dev.switchboard.guardrails.Guardrails;
+import dev.switchboard.guardrails.GuardrailsCompiler;
 import dev.switchboard.provider.AdapterDecorator;
 import dev.switchboard.provider.Passthrough;
 import dev.switchboard.provider.Provider;
@@ -132,12 +134,13 @@ public final class RuntimeConfigCompiler {
 		if (maxRequestBytes <= 0) {
 			problems.add("switchboard.limits.max-request-bytes must be positive");
 		}
+		Guardrails guardrails = GuardrailsCompiler.compile(properties, problems);
 		properties.getState().check(SwitchboardProperties.PREFIX + ".state", problems);
 		if (!problems.isEmpty()) {
 			throw new InvalidConfigurationException(problems);
 		}
 		return new RuntimeConfig(keys, new RouteTable(aliases, providers), maxRequestBytes, properties.isProtectActuator(),
-				properties.isAccessLog(), passthroughs, cache);
+				properties.isAccessLog(), passthroughs, guardrails, cache);
 	}
 
 	/** The provider of the built-in demo: answers locally, no network, no key. */

@@ -59,6 +59,16 @@ public class SwitchboardProperties {
 		this.cache = cache;
 	}
 
+	/** Guardrails by name: secret and PII redaction, masking, deny rules, webhooks (docs/guardrails.md). */
+	private Map<String, dev.switchboard.guardrails.GuardrailProperties> guardrails = new LinkedHashMap<>();
+
+	public Map<String, dev.switchboard.guardrails.GuardrailProperties> getGuardrails() {
+		return this.guardrails;
+	}
+
+	public void setGuardrails(Map<String, dev.switchboard.guardrails.GuardrailProperties> guardrails) {
+		this.guardrails = guardrails;
+	}
 	/** Where counters, spend, key records and cached answers live: local or redis. */
 	private StateProperties state = new StateProperties();
 
@@ -165,6 +175,17 @@ public class SwitchboardProperties {
 
 		/** Whether this key may call actuator write operations, such as forcing a configuration reload. */
 		private boolean admin;
+
+		/** Guardrails this key's requests get, besides the global ones and their route's. */
+		private List<String> guardrails = new ArrayList<>();
+
+		public List<String> getGuardrails() {
+			return this.guardrails;
+		}
+
+		public void setGuardrails(List<String> guardrails) {
+			this.guardrails = guardrails;
+		}
 
 		public boolean isAdmin() {
 			return this.admin;
@@ -433,6 +454,17 @@ public class SwitchboardProperties {
 
 		/** Provider targets, tried in order until one answers. */
 		private List<Target> targets = new ArrayList<>();
+
+		/** Guardrails this route's requests get, besides the global ones and their key's. */
+		private List<String> guardrails = new ArrayList<>();
+
+		public List<String> getGuardrails() {
+			return this.guardrails;
+		}
+
+		public void setGuardrails(List<String> guardrails) {
+			this.guardrails = guardrails;
+		}
 
 		/** The whole request: every attempt, retry and backoff together, and a stream to its end. */
 		private Duration deadline = Duration.ofSeconds(300);

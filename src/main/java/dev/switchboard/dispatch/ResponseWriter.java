@@ -149,7 +149,9 @@ final class ResponseWriter {
 				}
 			})
 			.concatWith(Mono.defer(() -> {
-				if (alarm[0] == null && framer.terminated()) {
+				// a hook that ended the stream with an in-band error of its own (a guardrail) set STREAM_INTERRUPTED
+				if (alarm[0] == null && (framer.terminated()
+						|| exchange.getAttribute(GatewayAttributes.STREAM_INTERRUPTED) != null)) {
 					return Mono.empty();
 				}
 				return Mono.just(interrupted(exchange, message(alarm[0], idle)));

@@ -41,6 +41,8 @@ public enum ErrorCode {
 	/** The body is not {@code application/json}. */
 	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "invalid_request_error"),
 
+	/** A guardrail refused the request or its answer; the message names the guardrail and the rule, never the text. */
+	GUARDRAIL_BLOCKED(HttpStatus.BAD_REQUEST, "guardrail_blocked", "invalid_request_error"),
 	/** 400: a request parameter the gateway cannot serve (Gemini's stream without {@code alt=sse}). */
 	UNSUPPORTED_PARAMETER(HttpStatus.BAD_REQUEST, "unsupported_parameter", "invalid_request_error"),
 

@@ -26,6 +26,9 @@ public final class GatewayHeaders {
 	/** The id of the Spring Cloud Gateway route that served an AI or passthrough request. */
 	public static final String ROUTE = "x-switchboard-route";
 
+	/** The guardrail rules that acted on the request or its answer: {@code secrets:aws-access-key-id=redact}, comma-separated. */
+	public static final String GUARDRAILS = "x-switchboard-guardrails";
+
 	private GatewayHeaders() {
 	}
 

@@ -92,6 +92,9 @@ public abstract class GatewayIntegrationTest {
 		registry.add("switchboard.providers.groq.base-url", () -> THIRD.baseUrl() + "/openai/v1");
 		registry.add("switchboard.providers.local-ollama.base-url", () -> THIRD.baseUrl() + "/v1");
 		registry.add("switchboard.providers.gemini.base-url", GEMINI::baseUrl);
+		// the guardrail webhooks of application-it.yaml
+		registry.add("switchboard.guardrails.it-policy.url", () -> THIRD.baseUrl() + "/policy");
+		registry.add("switchboard.guardrails.it-policy-strict.url", () -> THIRD.baseUrl() + "/policy");
 		// the plain SCG route of application-it.yaml (Path=/internal/**)
 		registry.add("test.plain-upstream", THIRD::baseUrl);
 	}
