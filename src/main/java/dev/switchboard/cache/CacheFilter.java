@@ -169,7 +169,8 @@ public class CacheFilter implements GlobalFilter, Ordered {
 		Scheduler loop = EventLoopTimers.current();
 		Mono<Flight.Head> head = flight.started();
 		// Object: the leader's head, or the whole answer, whichever this follower needs first
-		Mono<Object> first = lookup.stream() ? head.map(found -> (Object) found) : flight.done().map(found -> (Object) found);
+		Mono<Object> first = (lookup.stream() && !flight.eventsEnded()) ? head.map(found -> (Object) found)
+				: flight.done().map(found -> (Object) found);
 		return first.publishOn(loop)
 			.map(List::of)
 			.onErrorResume(Flight.LeaderFailed.class, failed -> Mono.just(List.of()))

@@ -17,6 +17,7 @@ import org.springframework.web.server.ServerWebExchange;
 import dev.switchboard.dispatch.Answer;
 import dev.switchboard.dispatch.AnswerHook;
 import dev.switchboard.provider.Endpoint;
+import dev.switchboard.support.EventLoopTimers;
 import dev.switchboard.support.GatewayAttributes;
 import dev.switchboard.support.TokenUsage;
 
@@ -28,8 +29,9 @@ import dev.switchboard.support.TokenUsage;
  * Not stored: a status other than 200, a JSON answer without its finish or stop reason or larger than
  * {@value #MAX_ENTRY_BYTES} bytes, a stream that did not end with its terminal event (cut, idle, over the deadline,
  * the client gone) or that carried an in-band error, and any answer another capability marked
- * {@link GatewayAttributes#NOT_CACHEABLE}. Checking and storing a finished answer is a parse of the whole answer:
- * up to {@value #INLINE_BYTES} bytes on the event loop, a larger one on the parallel scheduler.
+ * {@link GatewayAttributes#NOT_CACHEABLE} (also a mark set as the answer's end passes an earlier hook). Checking and
+ * storing a finished answer is a parse of the whole answer, in a task queued once the end has passed every hook: up
+ * to {@value #INLINE_BYTES} bytes on the event loop, a larger one on the parallel scheduler.
  */
 final class CaptureHook implements AnswerHook {
 
@@ -155,27 +157,28 @@ final class CaptureHook implements AnswerHook {
 			abandon("the stream is larger than " + MAX_ENTRY_BYTES + " bytes");
 			return;
 		}
-		if (exchange.getAttribute(GatewayAttributes.NOT_CACHEABLE) != null) {
-			abandon("the answer is for this client only");
-			return;
-		}
 		this.finished = true;
 		List<byte[]> captured = List.copyOf(this.parts);
 		this.parts.clear();
-		TokenUsage measured = exchange.getAttribute(GatewayAttributes.USAGE);
 		String contentType = answer.headers().get("content-type");
-		Mono<Object> storing = Mono.fromRunnable(() -> store(answer, stream, captured, measured, contentType));
-		if (this.bytes > INLINE_BYTES) {
-			storing = storing.subscribeOn(Schedulers.parallel());
-		}
+		// not in this call: a hook before this one may still mark the answer when the end has passed it (its
+		// doFinally runs after ours), so the decision is a task queued behind this one, on the event loop for a
+		// small answer, on the parallel scheduler for a large one
+		Mono<Object> storing = Mono.fromRunnable(() -> store(exchange, answer, stream, captured, contentType))
+			.subscribeOn((this.bytes > INLINE_BYTES) ? Schedulers.parallel() : EventLoopTimers.current());
 		storing.subscribe(null, failure -> {
 			logger.warn("could not store an answer in the cache", failure);
 			fail("the answer could not be stored");
 		});
 	}
 
-	private void store(Answer answer, boolean stream, List<byte[]> captured, @Nullable TokenUsage measured,
+	private void store(ServerWebExchange exchange, Answer answer, boolean stream, List<byte[]> captured,
 			@Nullable String contentType) {
+		if (exchange.getAttribute(GatewayAttributes.NOT_CACHEABLE) != null) {
+			fail("the answer is for this client only");
+			return;
+		}
+		TokenUsage measured = exchange.getAttribute(GatewayAttributes.USAGE);
 		Endpoint endpoint = this.lookup.endpoint();
 		TokenUsage usage;
 		if (stream) {

@@ -26,6 +26,8 @@ final class Flight {
 
 	private final Sinks.One<CachedAnswer> done = Sinks.one();
 
+	private volatile boolean eventsEnded;
+
 	Flight(String key) {
 		this.key = key;
 	}
@@ -64,7 +66,17 @@ final class Flight {
 	 * (too large, marked for its client only, an in-band error inside it).
 	 */
 	void endEvents() {
+		this.eventsEnded = true;
 		this.events.tryEmitComplete();
+	}
+
+	/**
+	 * Whether the leader's stream has ended: a request that joins now waits for the stored answer rather than the
+	 * replayed stream, so that it never gets an answer that turns out not to be stored (an in-band error inside it,
+	 * marked for its client) as if it were.
+	 */
+	boolean eventsEnded() {
+		return this.eventsEnded;
 	}
 
 	void succeed(CachedAnswer answer) {

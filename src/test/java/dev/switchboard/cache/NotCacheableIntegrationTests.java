@@ -128,7 +128,7 @@ class NotCacheableIntegrationTests {
 	}
 
 	/**
-	 * In the guardrails' slot: marks the answer not cacheable when it is chosen, or at a stream's first event. Not a
+	 * In the guardrails' slot: marks the answer not cacheable when it is chosen, or once a stream ended. Not a
 	 * {@code @Configuration}, which component scanning would put in every other test's gateway: a source of this
 	 * test's application only.
 	 */
@@ -165,7 +165,8 @@ class NotCacheableIntegrationTests {
 
 					@Override
 					public Flux<ByteBuf> onEvents(ServerWebExchange exchange, Answer answer, Flux<ByteBuf> events) {
-						return events.doOnNext(event -> exchange.getAttributes()
+						// as the guardrails do: the mark is set once the stream's end has passed this hook
+						return events.doFinally(signal -> exchange.getAttributes()
 							.put(GatewayAttributes.NOT_CACHEABLE, "restored masked values"));
 					}
 

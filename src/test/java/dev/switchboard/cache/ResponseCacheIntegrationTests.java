@@ -246,6 +246,31 @@ class ResponseCacheIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	@Test
+	void anAnswerWhoseMaskedValuesTheGuardrailsRestoredIsNotStoredJsonOrStreamed() {
+		String mail = "ada" + System.nanoTime() + "@example.com";
+		String body = chatBody("cached-guarded", "Mail " + mail + " today");
+		String stream = streamBody("cached-guarded", "Write to " + mail + " now");
+		String plain = chatBody("cached-guarded", prompt());
+		stubJson("I will mail [EMAIL_1] today.");
+
+		EntityExchangeResult<byte[]> restored = send(body, null);
+		EntityExchangeResult<byte[]> again = send(body, null);
+		send(plain, null);
+		EntityExchangeResult<byte[]> plainAgain = send(plain, null);
+		stubStream(OpenAiFixtures.stream("c-model", "Writing to ", "[EMAIL_1]", " now"));
+		EntityExchangeResult<byte[]> streamed = send(stream, null);
+		EntityExchangeResult<byte[]> streamedAgain = send(stream, null);
+
+		assertThat(new String(restored.getResponseBody())).as("the guardrail restored the address").contains(mail);
+		assertThat(again.getResponseHeaders().getFirst("x-switchboard-cache")).as("not stored").isEqualTo("miss");
+		assertThat(plainAgain.getResponseHeaders().getFirst("x-switchboard-cache")).as("nothing restored: stored")
+			.isEqualTo("hit");
+		assertThat(new String(streamed.getResponseBody())).contains(mail);
+		assertThat(streamedAgain.getResponseHeaders().getFirst("x-switchboard-cache")).as("a stream neither")
+			.isEqualTo("miss");
+	}
+
+	@Test
 	void withSharedFalseEachGatewayKeyHasItsOwnAnswers() {
 		stubJson("Per key");
 		String body = chatBody("cached-per-key", prompt());
