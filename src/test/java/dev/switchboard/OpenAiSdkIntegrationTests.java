@@ -77,7 +77,10 @@ class OpenAiSdkIntegrationTests extends GatewayIntegrationTest {
 		String whole = this.openAi.chat().completions().create(params).choices().get(0).message().content().orElseThrow();
 
 		List<ChatCompletionChunk> chunks;
-		try (StreamResponse<ChatCompletionChunk> stream = this.openAi.chat().completions().createStreaming(params)) {
+		ChatCompletionCreateParams withUsage = params.toBuilder()
+			.streamOptions(com.openai.models.chat.completions.ChatCompletionStreamOptions.builder().includeUsage(true).build())
+			.build();
+		try (StreamResponse<ChatCompletionChunk> stream = this.openAi.chat().completions().createStreaming(withUsage)) {
 			chunks = stream.stream().toList();
 		}
 

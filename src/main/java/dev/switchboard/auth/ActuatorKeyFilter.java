@@ -35,6 +35,9 @@ public class ActuatorKeyFilter implements WebFilter, Ordered {
 
 	private static final String GATEWAY_ACTUATOR = "/actuator/gateway";
 
+	/** Actuator reads that need an admin key whatever {@code protect-actuator} says (quota's usage and limits). */
+	private static final java.util.Set<String> ADMIN_READS = java.util.Set.of("/actuator/usage", "/actuator/quotas");
+
 	private static final byte[] KEY_REQUIRED = "{\"error\":\"a gateway key is required\"}"
 		.getBytes(StandardCharsets.UTF_8);
 
@@ -64,6 +67,14 @@ public class ActuatorKeyFilter implements WebFilter, Ordered {
 		}
 		if (path.equals(GATEWAY_ACTUATOR) || path.startsWith(GATEWAY_ACTUATOR + "/")) {
 			return adminOnly(exchange, chain);
+		}
+		if (ADMIN_READS.contains(path)) {
+			// who spent what, and every limit's state: admin keys only, reads too
+			GatewayKey key = AuthFilter.callerKey(exchange.getRequest().getHeaders(), this.configs.current());
+			if (key == null) {
+				return reject(exchange, HttpStatus.UNAUTHORIZED, KEY_REQUIRED);
+			}
+			return key.admin() ? chain.filter(exchange) : reject(exchange, HttpStatus.FORBIDDEN, ADMIN_REQUIRED);
 		}
 		HttpMethod method = exchange.getRequest().getMethod();
 		boolean read = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)

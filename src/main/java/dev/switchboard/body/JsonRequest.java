@@ -87,6 +87,65 @@ public final class JsonRequest {
 		.enable(tools.jackson.databind.DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
 		.build();
 
+	/**
+	 * Whether the body asks for usage in its stream ({@code "stream_options": {"include_usage": true}}). A byte scan
+	 * first: only a body that names {@code include_usage} is parsed.
+	 */
+	public boolean asksStreamUsage() {
+		if (indexOf(this.bytes, INCLUDE_USAGE) < 0) {
+			return false;
+		}
+		tools.jackson.databind.JsonNode options = TREE_MAPPER.readTree(this.bytes).path("stream_options");
+		return options.path("include_usage").asBoolean(false);
+	}
+
+	/**
+	 * The body asking for usage in its stream: {@code "stream_options":{"include_usage":true}} put first, the rest
+	 * byte for byte as received; a body that has {@code stream_options} already is parsed and written again with the
+	 * flag set.
+	 */
+	public JsonRequest withStreamUsage() {
+		if (indexOf(this.bytes, STREAM_OPTIONS) >= 0) {
+			tools.jackson.databind.node.ObjectNode document = (tools.jackson.databind.node.ObjectNode) TREE_MAPPER
+				.readTree(this.bytes);
+			tools.jackson.databind.JsonNode existing = document.get("stream_options");
+			tools.jackson.databind.node.ObjectNode options = (existing instanceof tools.jackson.databind.node.ObjectNode object)
+					? object : document.putObject("stream_options");
+			options.put("include_usage", true);
+			return JsonRequestParser.parse(TREE_MAPPER.writeValueAsBytes(document));
+		}
+		int open = 0;
+		while (open < this.bytes.length && this.bytes[open] != '{') {
+			open++;
+		}
+		byte[] inserted = STREAM_USAGE_MEMBER;
+		byte[] with = new byte[this.bytes.length + inserted.length];
+		System.arraycopy(this.bytes, 0, with, 0, open + 1);
+		System.arraycopy(inserted, 0, with, open + 1, inserted.length);
+		System.arraycopy(this.bytes, open + 1, with, open + 1 + inserted.length, this.bytes.length - open - 1);
+		return new JsonRequest(with, this.model, this.modelStart + inserted.length, this.modelEnd + inserted.length,
+				this.stream, this.droppable);
+	}
+
+	private static final byte[] INCLUDE_USAGE = "\"include_usage\"".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] STREAM_OPTIONS = "\"stream_options\"".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] STREAM_USAGE_MEMBER = "\"stream_options\":{\"include_usage\":true},"
+		.getBytes(StandardCharsets.US_ASCII);
+
+	private static int indexOf(byte[] haystack, byte[] needle) {
+		outer: for (int i = 0; i <= haystack.length - needle.length; i++) {
+			for (int j = 0; j < needle.length; j++) {
+				if (haystack[i + j] != needle[j]) {
+					continue outer;
+				}
+			}
+			return i;
+		}
+		return -1;
+	}
+
 	/** The body with {@code model} set to {@code upstreamModel}, sharing the received bytes (no copy). */
 	public ByteBuf withModel(String upstreamModel) {
 		if (this.modelStart < 0 || upstreamModel.equals(this.model)) {

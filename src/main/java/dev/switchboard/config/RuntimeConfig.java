@@ -7,6 +7,7 @@ import dev.switchboard.provider.Passthrough;
 import dev.switchboard.auth.KeyRegistry;
 import dev.switchboard.cache.CacheRules;
 import dev.switchboard.guardrails.Guardrails;
+import dev.switchboard.quota.Quotas;
 import dev.switchboard.routing.RouteTable;
 
 /**
@@ -20,19 +21,22 @@ import dev.switchboard.routing.RouteTable;
  * @param accessLog whether each request is written to the access log
  * @param passthroughs how {@code /proxy/{provider}/**} reaches each provider that has an HTTP upstream, by id
  * @param guardrails the guardrails, global and by route and key
+ * @param quotas limits of keys, routes and providers, and prices
  * @param cache each route's response cache settings
  */
 public record RuntimeConfig(KeyRegistry keys, RouteTable routes, long maxRequestBytes, boolean protectActuator,
-		boolean accessLog, Map<String, Passthrough> passthroughs, Guardrails guardrails, CacheRules cache) {
+		boolean accessLog, Map<String, Passthrough> passthroughs, Guardrails guardrails, Quotas quotas,
+		CacheRules cache) {
 
 	public RuntimeConfig {
 		passthroughs = Map.copyOf(passthroughs);
 	}
 
-	/** A snapshot without guardrails and with no route cached. */
+	/** A snapshot without guardrails or limits, priced by the built-in table, with no route cached. */
 	public RuntimeConfig(KeyRegistry keys, RouteTable routes, long maxRequestBytes, boolean protectActuator,
 			boolean accessLog, Map<String, Passthrough> passthroughs) {
-		this(keys, routes, maxRequestBytes, protectActuator, accessLog, passthroughs, Guardrails.NONE, CacheRules.NONE);
+		this(keys, routes, maxRequestBytes, protectActuator, accessLog, passthroughs, Guardrails.NONE, Quotas.NONE,
+				CacheRules.NONE);
 	}
 
 	/** A snapshot with open actuator reads, the access log on and no passthrough. */

@@ -29,6 +29,7 @@ import dev.switchboard.provider.Passthrough;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.ProviderAdapter;
 import dev.switchboard.provider.ProviderType;
+import dev.switchboard.quota.Quotas;
 import dev.switchboard.provider.anthropic.AnthropicAdapter;
 import dev.switchboard.provider.azure.AzureOpenAiAdapter;
 import dev.switchboard.provider.gemini.GeminiAdapter;
@@ -136,11 +137,12 @@ public final class RuntimeConfigCompiler {
 		}
 		Guardrails guardrails = GuardrailsCompiler.compile(properties, problems);
 		properties.getState().check(SwitchboardProperties.PREFIX + ".state", problems);
+		Quotas quotas = Quotas.compile(properties, providerSettings.keySet(), aliases.keySet(), problems);
 		if (!problems.isEmpty()) {
 			throw new InvalidConfigurationException(problems);
 		}
 		return new RuntimeConfig(keys, new RouteTable(aliases, providers), maxRequestBytes, properties.isProtectActuator(),
-				properties.isAccessLog(), passthroughs, guardrails, cache);
+				properties.isAccessLog(), passthroughs, guardrails, quotas, cache);
 	}
 
 	/** The provider of the built-in demo: answers locally, no network, no key. */

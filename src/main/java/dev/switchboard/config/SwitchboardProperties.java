@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
+import dev.switchboard.quota.LimitsProperties;
+import dev.switchboard.quota.PriceProperties;
 import dev.switchboard.state.StateProperties;
 
 /**
@@ -71,6 +73,17 @@ public class SwitchboardProperties {
 	}
 	/** Where counters, spend, key records and cached answers live: local or redis. */
 	private StateProperties state = new StateProperties();
+
+	/** USD per million tokens by route alias or provider/model ("[openai/gpt-4o-mini]"), over the built-in table. */
+	private Map<String, PriceProperties> prices = new LinkedHashMap<>();
+
+	public Map<String, PriceProperties> getPrices() {
+		return this.prices;
+	}
+
+	public void setPrices(Map<String, PriceProperties> prices) {
+		this.prices = prices;
+	}
 
 	public Auth getAuth() {
 		return this.auth;
@@ -187,6 +200,17 @@ public class SwitchboardProperties {
 			this.guardrails = guardrails;
 		}
 
+		/** Rate limits, concurrency and budget of this key; unset for none. */
+		private @Nullable LimitsProperties limits;
+
+		public @Nullable LimitsProperties getLimits() {
+			return this.limits;
+		}
+
+		public void setLimits(@Nullable LimitsProperties limits) {
+			this.limits = limits;
+		}
+
 		public boolean isAdmin() {
 			return this.admin;
 		}
@@ -266,6 +290,17 @@ public class SwitchboardProperties {
 
 		/** This provider's circuit breaker; what is not set here comes from resilience4j's default config. */
 		private CircuitBreaker circuitBreaker = new CircuitBreaker();
+
+		/** Rate limits, concurrency and budget of this provider (protects the upstream account); unset for none. */
+		private @Nullable LimitsProperties limits;
+
+		public @Nullable LimitsProperties getLimits() {
+			return this.limits;
+		}
+
+		public void setLimits(@Nullable LimitsProperties limits) {
+			this.limits = limits;
+		}
 
 		public CircuitBreaker getCircuitBreaker() {
 			return this.circuitBreaker;
@@ -490,6 +525,28 @@ public class SwitchboardProperties {
 
 		public void setCache(RouteCache cache) {
 			this.cache = cache;
+		}
+
+		/** Rate limits, concurrency and budget of this route; unset for none. */
+		private @Nullable LimitsProperties limits;
+
+		public @Nullable LimitsProperties getLimits() {
+			return this.limits;
+		}
+
+		public void setLimits(@Nullable LimitsProperties limits) {
+			this.limits = limits;
+		}
+
+		/** Output tokens reserved against limits for a request that names no max_tokens; 4096 when unset. */
+		private @Nullable Long defaultMaxTokens;
+
+		public @Nullable Long getDefaultMaxTokens() {
+			return this.defaultMaxTokens;
+		}
+
+		public void setDefaultMaxTokens(@Nullable Long defaultMaxTokens) {
+			this.defaultMaxTokens = defaultMaxTokens;
 		}
 
 		public @Nullable String getHedgeAfter() {

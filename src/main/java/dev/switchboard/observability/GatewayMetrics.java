@@ -54,8 +54,8 @@ public class GatewayMetrics {
 	public static final String GEN_AI_OPERATION_DURATION = "gen_ai.client.operation.duration";
 
 	/**
-	 * OpenTelemetry GenAI convention: tokens per request where the answer reported them; tags as the duration, with
-	 * gen_ai.token.type (input, output) in place of error.type.
+	 * OpenTelemetry GenAI convention: tokens per request where the answer reported them (or the gateway estimated
+	 * them); tags as the duration, with gen_ai.token.type (input, output) in place of error.type, and key and route.
 	 */
 	public static final String GEN_AI_TOKEN_USAGE = "gen_ai.client.token.usage";
 
@@ -71,7 +71,7 @@ public class GatewayMetrics {
 
 	private final ConcurrentMap<GenAiTags, Timer> genAiDurations = new ConcurrentHashMap<>();
 
-	private final ConcurrentMap<GenAiTags, io.micrometer.core.instrument.DistributionSummary> genAiTokens = new ConcurrentHashMap<>();
+	private final ConcurrentMap<TokenTags, io.micrometer.core.instrument.DistributionSummary> genAiTokens = new ConcurrentHashMap<>();
 
 	private final MeterRegistry registry;
 
@@ -124,7 +124,7 @@ public class GatewayMetrics {
 	 * @param errorType the failure, or {@code null}
 	 */
 	public void genAiOperation(String operation, String providerName, String model, @Nullable String errorType,
-			long nanos, TokenUsage usage) {
+			long nanos, TokenUsage usage, String key, String route) {
 		String bounded = boundedModel(providerName, model);
 		this.genAiDurations
 			.computeIfAbsent(new GenAiTags(operation, providerName, bounded, (errorType != null) ? errorType : "none"),
@@ -138,22 +138,23 @@ public class GatewayMetrics {
 						.register(this.registry))
 			.record(nanos, TimeUnit.NANOSECONDS);
 		if (usage.inputTokens() >= 0) {
-			tokens(operation, providerName, bounded, "input").record(usage.inputTokens());
+			tokens(new TokenTags(operation, providerName, bounded, "input", key, route)).record(usage.inputTokens());
 		}
 		if (usage.outputTokens() >= 0) {
-			tokens(operation, providerName, bounded, "output").record(usage.outputTokens());
+			tokens(new TokenTags(operation, providerName, bounded, "output", key, route)).record(usage.outputTokens());
 		}
 	}
 
-	private io.micrometer.core.instrument.DistributionSummary tokens(String operation, String provider, String model,
-			String type) {
-		return this.genAiTokens.computeIfAbsent(new GenAiTags(operation, provider, model, type),
+	private io.micrometer.core.instrument.DistributionSummary tokens(TokenTags tags) {
+		return this.genAiTokens.computeIfAbsent(tags,
 				t -> io.micrometer.core.instrument.DistributionSummary.builder(GEN_AI_TOKEN_USAGE)
 					.description("Measures number of input and output tokens used")
 					.tag(GenAiConventions.OPERATION_NAME, t.operation)
 					.tag(GenAiConventions.PROVIDER_NAME, t.provider)
 					.tag(GenAiConventions.REQUEST_MODEL, t.model)
-					.tag(GenAiConventions.TOKEN_TYPE, t.last)
+					.tag(GenAiConventions.TOKEN_TYPE, t.type)
+					.tag("key", t.key)
+					.tag("route", t.route)
 					.serviceLevelObjectives(TOKEN_BUCKETS)
 					.register(this.registry));
 	}
@@ -258,6 +259,9 @@ public class GatewayMetrics {
 
 	/** GenAI meter tags; {@code last} is error.type or gen_ai.token.type. */
 	private record GenAiTags(String operation, String provider, String model, String last) {
+	}
+
+	private record TokenTags(String operation, String provider, String model, String type, String key, String route) {
 	}
 
 	private record AttemptTags(String provider, String outcome) {

@@ -113,7 +113,12 @@ public class RequestMetricsFilter implements GlobalFilter, Ordered {
 			String outcome = outcome(exchange, signal, status);
 			Long start = exchange.getAttribute(GatewayAttributes.START_NANOS);
 			long nanos = (start != null) ? System.nanoTime() - start : 0;
-			TokenUsage usage = (answer != null) ? answer.usage() : TokenUsage.UNKNOWN;
+			// the quota slot's reading (streams, estimates, a cache hit's original usage), else the JSON answer's
+			TokenUsage usage = exchange.getAttribute(GatewayAttributes.USAGE);
+			if (usage == null) {
+				usage = (answer != null) ? answer.usage() : TokenUsage.UNKNOWN;
+			}
+			GatewayKey caller = exchange.getAttribute(GatewayAttributes.GATEWAY_KEY);
 			String path = exchange.getRequest().getPath().value();
 			this.metrics.request(route, provider, model, status, outcome, (attempts != null) ? attempts.attempts() : -1,
 					nanos);
@@ -128,7 +133,7 @@ public class RequestMetricsFilter implements GlobalFilter, Ordered {
 					.provider()
 					.type());
 				this.metrics.genAiOperation(GenAiConventions.operation(path), providerName, model,
-						errorType(status, outcome), nanos, usage);
+						errorType(status, outcome), nanos, usage, (caller != null) ? caller.name() : "none", route);
 			}
 			if (span != null) {
 				endSpan(span, exchange, plan, model, providerName, provider, status, outcome, usage, error);
@@ -208,6 +213,28 @@ public class RequestMetricsFilter implements GlobalFilter, Ordered {
 		if (usage.outputTokens() >= 0) {
 			event.addKeyValue("output_tokens", usage.outputTokens());
 			message.append(" output_tokens=").append(usage.outputTokens());
+		}
+		if (usage.cachedInputTokens() > 0) {
+			event.addKeyValue("cached_input_tokens", usage.cachedInputTokens());
+			message.append(" cached_input_tokens=").append(usage.cachedInputTokens());
+		}
+		if (usage.reasoningTokens() > 0) {
+			event.addKeyValue("reasoning_tokens", usage.reasoningTokens());
+			message.append(" reasoning_tokens=").append(usage.reasoningTokens());
+		}
+		if (usage.estimated()) {
+			event.addKeyValue("usage_estimated", true);
+			message.append(" usage_estimated=true");
+		}
+		Long cost = exchange.getAttribute(GatewayAttributes.COST_MICRO_USD);
+		if (cost != null) {
+			String usd = java.math.BigDecimal.valueOf(cost, 6).toPlainString();
+			event.addKeyValue("cost_usd", usd);
+			message.append(" cost_usd=").append(usd);
+		}
+		if (Boolean.TRUE.equals(exchange.getAttribute(GatewayAttributes.CACHE_HIT))) {
+			event.addKeyValue("cached", true);
+			message.append(" cached=true");
 		}
 		event.log(message.toString());
 	}

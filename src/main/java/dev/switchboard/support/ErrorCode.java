@@ -55,6 +55,15 @@ public enum ErrorCode {
 	/** The route's deadline ran out before an answer could be sent. */
 	DEADLINE_EXCEEDED(HttpStatus.GATEWAY_TIMEOUT, "deadline_exceeded", "timeout_error"),
 
+	/** A {@code requests-per-minute} or {@code tokens-per-minute} limit of the key, route or provider is reached. */
+	RATE_LIMIT_EXCEEDED(HttpStatus.TOO_MANY_REQUESTS, "rate_limit_exceeded", "rate_limit_error"),
+
+	/** A {@code concurrent-requests} limit is reached. */
+	CONCURRENCY_LIMIT_EXCEEDED(HttpStatus.TOO_MANY_REQUESTS, "concurrency_limit_exceeded", "rate_limit_error"),
+
+	/** A budget of the key, route or provider is spent for its period. */
+	BUDGET_EXCEEDED(HttpStatus.TOO_MANY_REQUESTS, "budget_exceeded", "rate_limit_error"),
+
 	/** The shared state store (Redis) cannot be reached and {@code on-unavailable} is {@code deny}. */
 	STATE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "state_unavailable", "server_error"),
 

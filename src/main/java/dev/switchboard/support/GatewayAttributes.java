@@ -66,6 +66,12 @@ public final class GatewayAttributes {
 	 */
 	public static final String NOT_CACHEABLE = qualify("notCacheable");
 
+	/**
+	 * {@code Long}: what the answer cost in millionths of a US dollar, put by the quota slot with {@link #USAGE} (0 on
+	 * a cache hit or for a model without a price).
+	 */
+	public static final String COST_MICRO_USD = qualify("costMicroUsd");
+
 	/** {@code Long}: {@link System#nanoTime()} when the gateway received the request. */
 	public static final String START_NANOS = qualify("startNanos");
 

@@ -28,6 +28,11 @@ public final class GatewayHeaders {
 
 	/** The guardrail rules that acted on the request or its answer: {@code secrets:aws-access-key-id=redact}, comma-separated. */
 	public static final String GUARDRAILS = "x-switchboard-guardrails";
+	/** On a JSON answer: what it cost in US dollars, six decimals ({@code 0.000000} for a cache hit). */
+	public static final String COST_USD = "x-switchboard-cost-usd";
+
+	/** Past a budget's {@code warn-at}: {@code <name> <percent>%} of the tightest budget. */
+	public static final String BUDGET_WARNING = "x-switchboard-budget-warning";
 
 	private GatewayHeaders() {
 	}

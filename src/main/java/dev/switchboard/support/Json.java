@@ -105,10 +105,18 @@ public final class Json {
 		}
 	}
 
-	/** Reads a {@code usage} object, the parser on its start; leaves the parser on its end. */
-	private static TokenUsage usage(tools.jackson.core.JsonParser parser) {
+	/**
+	 * Reads a {@code usage} object, the parser on its start; leaves the parser on its end. Knows OpenAI's
+	 * ({@code prompt_tokens_details.cached_tokens}, {@code completion_tokens_details.reasoning_tokens}), the Responses
+	 * API's ({@code input_tokens_details}, {@code output_tokens_details}) and Anthropic's cache counts.
+	 */
+	public static TokenUsage usage(tools.jackson.core.JsonParser parser) {
 		long input = -1;
 		long output = -1;
+		long cached = 0;
+		long reasoning = 0;
+		long cacheRead = 0;
+		long cacheCreation = 0;
 		while (parser.nextToken() == tools.jackson.core.JsonToken.PROPERTY_NAME) {
 			String name = parser.currentName();
 			tools.jackson.core.JsonToken value = parser.nextToken();
@@ -116,22 +124,41 @@ public final class Json {
 				switch (name) {
 					case "prompt_tokens", "input_tokens" -> input = parser.getLongValue();
 					case "completion_tokens", "output_tokens" -> output = parser.getLongValue();
+					case "cache_read_input_tokens" -> cacheRead = parser.getLongValue();
+					case "cache_creation_input_tokens" -> cacheCreation = parser.getLongValue();
 					default -> {
 					}
 				}
+			}
+			else if (value == tools.jackson.core.JsonToken.START_OBJECT
+					&& (name.equals("prompt_tokens_details") || name.equals("input_tokens_details"))) {
+				cached = Math.max(cached, detail(parser, "cached_tokens"));
+			}
+			else if (value == tools.jackson.core.JsonToken.START_OBJECT
+					&& (name.equals("completion_tokens_details") || name.equals("output_tokens_details"))) {
+				reasoning = Math.max(reasoning, detail(parser, "reasoning_tokens"));
 			}
 			else {
 				parser.skipChildren();
 			}
 		}
-		return new TokenUsage(input, output);
+		if (cacheRead > 0 || cacheCreation > 0) {
+			// Anthropic's input_tokens leaves out what was read from or written to its prompt cache
+			input = Math.max(0, input) + cacheRead + cacheCreation;
+			cached = cacheRead;
+		}
+		return new TokenUsage(input, output, cached, reasoning, false);
 	}
 
-	/** Reads Gemini's {@code usageMetadata}, the parser on its start; thoughts count as output, as OpenAI counts reasoning. */
-	private static TokenUsage geminiUsage(tools.jackson.core.JsonParser parser) {
+	/**
+	 * Reads Gemini's {@code usageMetadata}, the parser on its start; leaves the parser on its end. Its
+	 * {@code candidatesTokenCount} leaves out the thinking ({@code thoughtsTokenCount}), which is billed as output.
+	 */
+	public static TokenUsage geminiUsage(tools.jackson.core.JsonParser parser) {
 		long input = -1;
 		long candidates = -1;
 		long thoughts = 0;
+		long cached = 0;
 		while (parser.nextToken() == tools.jackson.core.JsonToken.PROPERTY_NAME) {
 			String name = parser.currentName();
 			tools.jackson.core.JsonToken value = parser.nextToken();
@@ -140,6 +167,7 @@ public final class Json {
 					case "promptTokenCount" -> input = parser.getLongValue();
 					case "candidatesTokenCount" -> candidates = parser.getLongValue();
 					case "thoughtsTokenCount" -> thoughts = parser.getLongValue();
+					case "cachedContentTokenCount" -> cached = parser.getLongValue();
 					default -> {
 					}
 				}
@@ -148,7 +176,25 @@ public final class Json {
 				parser.skipChildren();
 			}
 		}
-		return new TokenUsage(input, (candidates < 0) ? -1 : candidates + thoughts);
+		// thoughts count as output, as OpenAI counts reasoning
+		long output = (candidates < 0) ? -1 : candidates + thoughts;
+		return new TokenUsage(input, output, cached, thoughts, false);
+	}
+
+	/** The integer {@code field} of the object the parser is on, 0 when absent; leaves the parser on its end. */
+	private static long detail(tools.jackson.core.JsonParser parser, String field) {
+		long found = 0;
+		while (parser.nextToken() == tools.jackson.core.JsonToken.PROPERTY_NAME) {
+			String name = parser.currentName();
+			tools.jackson.core.JsonToken value = parser.nextToken();
+			if (value == tools.jackson.core.JsonToken.VALUE_NUMBER_INT && name.equals(field)) {
+				found = parser.getLongValue();
+			}
+			else {
+				parser.skipChildren();
+			}
+		}
+		return found;
 	}
 
 	/** The quoted, escaped JSON form of {@code value}. */

@@ -35,6 +35,7 @@ class ModelsEndpointIntegrationTests extends GatewayIntegrationTest {
 				"cached", "cached-per-key", "cached-short", "cached-claude", "cached-semantic", "cached-semantic-remote", "cached-guarded",
 				"guarded", "guarded-claude", "guarded-answers", "policed", "policed-strict",
 				"agents-mock", "agents-openai", "agents-azure",
+				"quota-priced",
 				"primary/gpt-4o-mini", "primary/gpt-4.1", "secondary/llama-3.3-70b", "gemini/gemini-2.5-flash",
 				"mock/mock-1");
 	}

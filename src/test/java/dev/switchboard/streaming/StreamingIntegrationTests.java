@@ -259,7 +259,9 @@ class StreamingIntegrationTests extends GatewayIntegrationTest {
 			.getResponseBody();
 		JsonNode completion = JSON.readTree(answer);
 
-		Streamed streamed = this.sse.post(CHAT, "{\"model\":\"demo\",\"stream\":true," + messages + "}").block(TIMEOUT);
+		Streamed streamed = this.sse
+			.post(CHAT, "{\"model\":\"demo\",\"stream\":true,\"stream_options\":{\"include_usage\":true}," + messages + "}")
+			.block(TIMEOUT);
 
 		assertThat(streamed.status()).isEqualTo(200);
 		assertThat(streamed.headers().get("content-type")).startsWith("text/event-stream");

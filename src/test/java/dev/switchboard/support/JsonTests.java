@@ -85,7 +85,8 @@ class JsonTests {
 	void usageIfValidReadsGeminisUsageMetadataWithThoughtsAsOutput() {
 		assertThat(Json.usageIfValid(bytes("{\"candidates\":[],\"usageMetadata\":{\"promptTokenCount\":11,"
 				+ "\"candidatesTokenCount\":2,\"thoughtsTokenCount\":5,\"totalTokenCount\":18}}")))
-			.isEqualTo(new TokenUsage(11, 7));
+			.as("the 5 thinking tokens are output, and reported as reasoning")
+			.isEqualTo(new TokenUsage(11, 7, 0, 5, false));
 		assertThat(Json.usageIfValid(bytes("{\"totalTokens\":3}"))).as("a token count is no usage")
 			.isEqualTo(TokenUsage.UNKNOWN);
 	}

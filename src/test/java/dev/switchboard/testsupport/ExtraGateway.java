@@ -23,6 +23,8 @@ import dev.switchboard.SwitchboardApplication;
  * ({@link PrivateReactorResources}), and without re-initialising logging, which is one per JVM and which the cached
  * test context has configured for every other test.
  * <p>
+ * Each gets a {@code switchboard.state.dir} of its own, in a new temporary directory (a default property too).
+ * <p>
  * Well-known providers are off by default (a default property, so a configuration file or argument that sets
  * {@code switchboard.well-known-providers} still wins): the machine's own {@code OPENAI_API_KEY} and the like must
  * not change what a test sees.
@@ -57,7 +59,9 @@ public final class ExtraGateway {
 
 	private static ConfigurableApplicationContext start(SpringApplicationBuilder builder, Map<String, Object> environment,
 			String... args) {
-		builder.properties("switchboard.well-known-providers=false").listeners(new EnvironmentVariables(environment));
+		// a state directory of its own (spend and counters start empty), unless the test names one
+		builder.properties("switchboard.well-known-providers=false", "switchboard.state.dir=" + tempDir())
+			.listeners(new EnvironmentVariables(environment));
 		List<String> all = new ArrayList<>(List.of("--server.port=0", "--spring.profiles.active=default"));
 		all.addAll(List.of(args));
 		String previous = System.getProperty(LoggingSystem.SYSTEM_PROPERTY);
@@ -72,6 +76,15 @@ public final class ExtraGateway {
 			else {
 				System.clearProperty(LoggingSystem.SYSTEM_PROPERTY);
 			}
+		}
+	}
+
+	private static String tempDir() {
+		try {
+			return java.nio.file.Files.createTempDirectory("switchboard-extra-state").toString();
+		}
+		catch (java.io.IOException ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 

@@ -69,6 +69,9 @@ public abstract class GatewayIntegrationTest {
 	/** Provider {@code scripted}: streams, stalls and cuts on a script, and reports closed connections. */
 	protected static final ScriptedUpstream SCRIPTED = new ScriptedUpstream();
 
+	/** The shared gateway's {@code switchboard.state.dir}: new for every JVM. */
+	protected static final String STATE_DIR = tempDir();
+
 	@LocalServerPort
 	protected int port;
 
@@ -97,6 +100,8 @@ public abstract class GatewayIntegrationTest {
 		registry.add("switchboard.guardrails.it-policy-strict.url", () -> THIRD.baseUrl() + "/policy");
 		// the plain SCG route of application-it.yaml (Path=/internal/**)
 		registry.add("test.plain-upstream", THIRD::baseUrl);
+		// the local state store (spend, counters) starts empty on every run
+		registry.add("switchboard.state.dir", () -> STATE_DIR);
 	}
 
 	/** Every test, whatever it did to the upstreams, leaves no upstream connection acquired: nothing leaked. */
@@ -134,6 +139,15 @@ public abstract class GatewayIntegrationTest {
 			.expectBody()
 			.returnResult();
 		return new String(result.getResponseBody(), java.nio.charset.StandardCharsets.UTF_8);
+	}
+
+	private static String tempDir() {
+		try {
+			return java.nio.file.Files.createTempDirectory("switchboard-it-state").toString();
+		}
+		catch (java.io.IOException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	protected String baseUrl() {

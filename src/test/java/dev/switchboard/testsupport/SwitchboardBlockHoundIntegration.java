@@ -20,6 +20,14 @@ public class SwitchboardBlockHoundIntegration implements BlockHoundIntegration {
 		// allocate at once (seen with two 40 MiB answers moving through the gateway and the test upstream): a short
 		// park inside Netty's own allocator, by its design, which Netty's BlockHound integration does not list yet
 		builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines");
+		// Lettuce writes a command to its connection under a ReentrantLock that event loops contend for when many
+		// requests send Redis commands at once (100 concurrent admissions over one connection): held for the
+		// enqueue only, by Lettuce's design for use from event loops
+		builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters");
+		builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "decrementWriters");
+		// Resilience4j records each call's outcome in a circuit breaker's sliding window under a ReentrantLock,
+		// contended when many calls to one provider end at once (100 concurrent streams): a few field updates
+		builder.allowBlockingCallsInside("io.github.resilience4j.core.metrics.FixedSizeSlidingWindowMetrics", "record");
 	}
 
 }

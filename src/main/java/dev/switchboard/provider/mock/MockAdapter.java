@@ -29,7 +29,8 @@ import dev.switchboard.support.Json;
  * the other formats (Messages, Responses, Gemini) reach it through the translation, as they reach any chat provider.
  * <p>
  * The stream carries the same text as the non-streamed answer, a few words per chunk, and ends like OpenAI's does:
- * a chunk with {@code finish_reason}, a usage chunk with no choices, then {@code [DONE]}.
+ * a chunk with {@code finish_reason}, a usage chunk with no choices when the request asked for one
+ * ({@code stream_options.include_usage}), then {@code [DONE]}.
  */
 public class MockAdapter implements ProviderAdapter {
 
@@ -79,7 +80,8 @@ public class MockAdapter implements ProviderAdapter {
 		String id = "chatcmpl-mock-" + Long.toHexString(completion.seed());
 		long created = System.currentTimeMillis() / 1000;
 		if (request.path("stream").asBoolean(false)) {
-			return new MockResponse(200, "text/event-stream", streamChunks(completion, id, created, model));
+			return new MockResponse(200, "text/event-stream", streamChunks(completion, id, created, model,
+					request.path("stream_options").path("include_usage").asBoolean(false)));
 		}
 		StringBuilder json = new StringBuilder(512);
 		json.append("{\"id\":\"").append(id).append("\",\"object\":\"chat.completion\",\"created\":").append(created);
@@ -93,7 +95,8 @@ public class MockAdapter implements ProviderAdapter {
 		return new MockResponse(200, "application/json", List.of(json.toString()));
 	}
 
-	private static List<String> streamChunks(MockCompletion completion, String id, long created, String model) {
+	private static List<String> streamChunks(MockCompletion completion, String id, long created, String model,
+			boolean includeUsage) {
 		String head = "{\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":" + created + ",\"model\":"
 				+ Json.quote(model) + ",\"system_fingerprint\":\"switchboard-mock\",\"choices\":";
 		List<String> events = new ArrayList<>();
@@ -106,9 +109,11 @@ public class MockAdapter implements ProviderAdapter {
 					+ "},\"logprobs\":null,\"finish_reason\":null}]}");
 		}
 		events.add(head + "[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}");
-		StringBuilder usage = new StringBuilder(head).append("[],");
-		appendUsage(usage, completion);
-		events.add(usage.append('}').toString());
+		if (includeUsage) {
+			StringBuilder usage = new StringBuilder(head).append("[],");
+			appendUsage(usage, completion);
+			events.add(usage.append('}').toString());
+		}
 		events.add("[DONE]");
 		List<String> framed = new ArrayList<>(events.size());
 		for (String event : events) {

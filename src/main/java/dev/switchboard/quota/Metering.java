@@ -1,0 +1,429 @@
+package dev.switchboard.quota;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.server.ServerWebExchange;
+
+import dev.switchboard.body.JsonRequest;
+import dev.switchboard.dispatch.Answer;
+import dev.switchboard.dispatch.AnswerHook;
+import dev.switchboard.provider.Endpoint;
+import dev.switchboard.routing.RoutePlan;
+import dev.switchboard.routing.Target;
+import dev.switchboard.support.ErrorCode;
+import dev.switchboard.support.GatewayAttributes;
+import dev.switchboard.support.GatewayException;
+import dev.switchboard.support.GatewayHeaders;
+import dev.switchboard.support.TokenUsage;
+
+/**
+ * One request's usage, cost and limits, from admission to the end of its answer: the checks it must pass (with its
+ * reservation: estimated prompt tokens plus its output limit), the usage read from its answer (a JSON body, or a
+ * stream's events, the extra usage chunk cut out when the gateway asked for it), the price of the target that
+ * answered, and the settling that replaces the reservation with what was used and releases its concurrency lease,
+ * whatever the outcome.
+ */
+final class Metering implements AnswerHook {
+
+	/** Bodies above this are tokenized off the event loop. */
+	private static final int INLINE_PROMPT_BYTES = 64 * 1024;
+
+	/** Produced text above this is counted at 4 characters to a token rather than tokenized (on the event loop). */
+	private static final int INLINE_TEXT_CHARS = 64 * 1024;
+
+	private final QuotaService service;
+
+	private final Quotas quotas;
+
+	private final String key;
+
+	private final RoutePlan plan;
+
+	private final @Nullable String alias;
+
+	private final JsonRequest body;
+
+	private final Endpoint endpoint;
+
+	private final String member;
+
+	private final boolean strip;
+
+	private final List<Limit> limits;
+
+	private final AtomicBoolean finished = new AtomicBoolean();
+
+	private final AtomicBoolean measuredOnce = new AtomicBoolean();
+
+	private volatile @Nullable StreamUsage reader;
+
+	private volatile int promptTokens = -1;
+
+	private volatile List<Check> checks = List.of();
+
+	private volatile @Nullable Decision decision;
+
+	private volatile @Nullable Target answered;
+
+	private volatile @Nullable TokenUsage usage;
+
+	private volatile long costMicros;
+
+	Metering(QuotaService service, Quotas quotas, String key, RoutePlan plan, @Nullable String alias, JsonRequest body,
+			Endpoint endpoint, String member, boolean strip, List<Limit> limits) {
+		this.service = service;
+		this.quotas = quotas;
+		this.key = key;
+		this.plan = plan;
+		this.alias = alias;
+		this.body = body;
+		this.endpoint = endpoint;
+		this.member = member;
+		this.strip = strip;
+		this.limits = limits;
+	}
+
+	boolean limited() {
+		return !this.limits.isEmpty();
+	}
+
+	/**
+	 * Counts the prompt now when it is large (off the event loop, so that the end of the answer never has to), else
+	 * leaves it for when it is needed.
+	 */
+	Mono<Void> prepare() {
+		if (this.body.bytes().length <= INLINE_PROMPT_BYTES || this.endpoint.countsTokens()) {
+			return Mono.empty();
+		}
+		return Mono.fromRunnable(this::promptTokens).subscribeOn(Schedulers.parallel()).then();
+	}
+
+	/** Checks every limit with this request's reservation; a refusal is a {@link GatewayException}. */
+	Mono<Void> admit() {
+		long prompt = (this.endpoint.countsTokens()) ? 0 : promptTokens();
+		long maxOutput = maxOutput();
+		long reservedTokens = prompt + maxOutput;
+		Price price = price(firstTarget());
+		long reservedMicros = (price != null) ? price.microUsd(prompt, maxOutput) : 0;
+		Instant now = Instant.now();
+		long lease = this.plan.deadline().toMillis() + 60_000;
+		List<Check> built = new ArrayList<>();
+		for (Limit limit : this.limits) {
+			built.addAll(Check.of(limit, reservedTokens, reservedMicros, lease, now));
+		}
+		this.checks = List.copyOf(built);
+		return this.service.store().admit(this.checks, this.member).flatMap(decision -> {
+			this.decision = decision;
+			if (decision.degraded()) {
+				this.service.metrics().degraded();
+			}
+			if (decision.admitted()) {
+				return Mono.empty();
+			}
+			Check refused = this.checks.get(decision.refused());
+			this.service.metrics().rejection(refused);
+			return Mono.error(refusal(refused, decision.retryAfterMillis(), reservedTokens));
+		});
+	}
+
+	@Override
+	public Mono<Answer> onAnswer(ServerWebExchange exchange, Answer answer) {
+		this.answered = answer.target();
+		if (!answer.eventStream()) {
+			TokenUsage reported = answer.usage();
+			if (answer.status() >= 300) {
+				// providers do not bill refused requests
+				reported = reported.known() ? reported : new TokenUsage(0, 0);
+			}
+			else if (!reported.known()) {
+				reported = new TokenUsage(promptTokens(), 0, 0, 0, true);
+			}
+			measured(exchange, reported);
+		}
+		return Mono.just(answer);
+	}
+
+	@Override
+	public Flux<ByteBuf> onEvents(ServerWebExchange exchange, Answer answer, Flux<ByteBuf> events) {
+		StreamUsage reader = new StreamUsage(this.strip);
+		this.reader = reader;
+		// whole events in, whole events out; the usage is known when the stream ends, well or not: measured before
+		// the end goes on to the writer (doFinally would run after it, when the request may have been settled)
+		return events.map(reader::onEvents)
+			.doOnTerminate(() -> measured(exchange, streamed(reader)))
+			.doOnCancel(() -> measured(exchange, streamed(reader)));
+	}
+
+	/** The stream's usage: as reported, or counted for what is missing (a client that left pays what was produced). */
+	private TokenUsage streamed(StreamUsage reader) {
+		TokenUsage reported = reader.reported();
+		if (reported.inputTokens() >= 0 && reported.outputTokens() >= 0) {
+			return reported;
+		}
+		long input = (reported.inputTokens() >= 0) ? reported.inputTokens() : promptTokens();
+		long output = reported.outputTokens();
+		if (output < 0) {
+			String text = reader.text();
+			output = ((text.length() <= INLINE_TEXT_CHARS) ? this.service.tokens().count(text, model(answered()))
+					: (text.length() + 3) / 4) + reader.overflowTokens();
+		}
+		return new TokenUsage(input, output, reported.cachedInputTokens(), reported.reasoningTokens(), true);
+	}
+
+	/** Prices {@code usage} by the target that answered; puts usage and cost where the access log reads them. */
+	private void measured(ServerWebExchange exchange, TokenUsage measured) {
+		if (!this.measuredOnce.compareAndSet(false, true)) {
+			return;
+		}
+		Target target = answered();
+		Price price = price(target);
+		long micros = (price != null) ? price.microUsd(measured) : 0;
+		if (price == null && measured.totalTokens() > 0) {
+			this.service.metrics().unpriced(target.provider().id(), target.model());
+		}
+		this.costMicros = micros;
+		this.usage = measured;
+		exchange.getAttributes().put(GatewayAttributes.USAGE, measured);
+		exchange.getAttributes().put(GatewayAttributes.COST_MICRO_USD, micros);
+		this.service.metrics().cost(this.key, this.plan.route(), target.provider().id(), target.model(), false, micros);
+	}
+
+	/** Sets the headers every answer carries, at the commit. */
+	void headers(ServerWebExchange exchange) {
+		HttpHeaders headers = exchange.getResponse().getHeaders();
+		boolean cached = Boolean.TRUE.equals(exchange.getAttribute(GatewayAttributes.CACHE_HIT));
+		Long cost = exchange.getAttribute(GatewayAttributes.COST_MICRO_USD);
+		MediaType type = headers.getContentType();
+		boolean stream = type != null && type.isCompatibleWith(MediaType.TEXT_EVENT_STREAM);
+		if (!stream && (cost != null || cached)) {
+			headers.set(GatewayHeaders.COST_USD, BigDecimal.valueOf(cached ? 0 : cost, 6).toPlainString());
+		}
+		Decision admitted = this.decision;
+		if (admitted == null || !admitted.admitted() || admitted.degraded()) {
+			return;
+		}
+		rateHeaders(headers, admitted, Check.Metric.REQUESTS, "requests");
+		rateHeaders(headers, admitted, Check.Metric.TOKENS, "tokens");
+		budgetWarning(headers, admitted);
+	}
+
+	/** The tightest limit of {@code metric} (least remaining), as OpenAI sends its own. */
+	private void rateHeaders(HttpHeaders headers, Decision decision, Check.Metric metric, String suffix) {
+		int tightest = -1;
+		long remaining = Long.MAX_VALUE;
+		for (int i = 0; i < this.checks.size(); i++) {
+			Check check = this.checks.get(i);
+			if (check.metric() == metric && check.limit() - decision.used()[i] < remaining) {
+				remaining = Math.max(0, check.limit() - decision.used()[i]);
+				tightest = i;
+			}
+		}
+		if (tightest >= 0) {
+			headers.set("x-ratelimit-limit-" + suffix, Long.toString(this.checks.get(tightest).limit()));
+			headers.set("x-ratelimit-remaining-" + suffix, Long.toString(remaining));
+			headers.set("x-ratelimit-reset-" + suffix, duration(decision.resetMillis()[tightest]));
+		}
+	}
+
+	private void budgetWarning(HttpHeaders headers, Decision decision) {
+		int worst = -1;
+		double share = 0;
+		for (int i = 0; i < this.checks.size(); i++) {
+			Check check = this.checks.get(i);
+			Limit.Budget budget = check.limitOf().budget();
+			if (check.kind() == Check.Kind.BUDGET && budget != null && budget.warnAt() > 0) {
+				double used = (double) decision.used()[i] / check.limit();
+				if (used >= budget.warnAt() && used > share) {
+					share = used;
+					worst = i;
+				}
+			}
+		}
+		if (worst >= 0) {
+			Limit limit = this.checks.get(worst).limitOf();
+			int percent = (int) Math.min(100, Math.floor(share * 100));
+			headers.set(GatewayHeaders.BUDGET_WARNING, limit.name() + " " + percent + "%");
+			this.service.budgetWarning(limit, limit.budget(), percent);
+		}
+	}
+
+	/**
+	 * The end of the request, whatever it was: the reservation replaced by what was used, the concurrency lease
+	 * released, the usage recorded. A cache hit counts as a request, with no tokens and no spend.
+	 */
+	void finish(ServerWebExchange exchange) {
+		if (!this.finished.compareAndSet(false, true)) {
+			return;
+		}
+		Decision admitted = this.decision;
+		if (limited() && (admitted == null || !admitted.admitted())) {
+			return; // refused, or never got to the store
+		}
+		boolean cached = Boolean.TRUE.equals(exchange.getAttribute(GatewayAttributes.CACHE_HIT));
+		StreamUsage stream = this.reader;
+		if (this.usage == null && stream != null && !cached) {
+			// a stream whose end was not seen (the writer failed first): what it produced
+			measured(exchange, streamed(stream));
+		}
+		TokenUsage used = this.usage;
+		if (cached) {
+			exchange.getAttributes().putIfAbsent(GatewayAttributes.COST_MICRO_USD, 0L);
+			Target target = answered();
+			this.service.metrics().cost(this.key, this.plan.route(), target.provider().id(), target.model(), true, 0);
+		}
+		long tokens = (cached || used == null) ? 0 : used.totalTokens();
+		long micros = (cached || used == null) ? 0 : this.costMicros;
+		List<Op> ops = new ArrayList<>();
+		if (admitted != null) {
+			for (Check check : this.checks) {
+				switch (check.kind()) {
+					case RATE -> {
+						long delta = (check.metric() == Check.Metric.TOKENS) ? tokens - check.cost() : 0;
+						if (delta != 0) {
+							ops.add(Op.add(check.key() + ":" + (admitted.nowMillis() / check.param()), delta,
+									2 * check.param() + 1000));
+						}
+					}
+					case CONCURRENCY -> ops.add(Op.release(check.key(), this.member));
+					case BUDGET -> {
+						long actual = check.limitOf().budget().inUsd() ? micros : tokens;
+						if (actual != check.cost()) {
+							ops.add(Op.add(check.key(), actual - check.cost(),
+									(check.param() > 0) ? check.param() + QuotaKeys.DAY : 0));
+						}
+					}
+				}
+			}
+		}
+		record(ops, cached, (cached || used == null) ? new TokenUsage(0, 0) : used, micros);
+		// a side effect of the request's end, like its meters: nothing waits for it, a client that left included
+		this.service.store().apply(ops).subscribe();
+	}
+
+	private void record(List<Op> ops, boolean cached, TokenUsage used, long micros) {
+		String day = LocalDate.now(ZoneOffset.UTC).toString();
+		String usageKey = QuotaKeys.usage(day);
+		Target target = answered();
+		String model = target.provider().id() + "/" + target.model();
+		String route = this.plan.route();
+		ops.add(Op.record(usageKey, QuotaKeys.usageField("requests", this.key, route, model), 1));
+		if (cached) {
+			ops.add(Op.record(usageKey, QuotaKeys.usageField("cached_requests", this.key, route, model), 1));
+			return;
+		}
+		add(ops, usageKey, "input_tokens", route, model, Math.max(0, used.inputTokens()));
+		add(ops, usageKey, "output_tokens", route, model, Math.max(0, used.outputTokens()));
+		add(ops, usageKey, "cached_input_tokens", route, model, used.cachedInputTokens());
+		add(ops, usageKey, "reasoning_tokens", route, model, used.reasoningTokens());
+		add(ops, usageKey, "micro_usd", route, model, micros);
+		if (used.estimated()) {
+			add(ops, usageKey, "estimated_requests", route, model, 1);
+		}
+	}
+
+	private void add(List<Op> ops, String usageKey, String metric, String route, String model, long amount) {
+		if (amount != 0) {
+			ops.add(Op.record(usageKey, QuotaKeys.usageField(metric, this.key, route, model), amount));
+		}
+	}
+
+	private GatewayException refusal(Check check, long retryAfterMillis, long reservedTokens) {
+		Limit limit = check.limitOf();
+		HttpHeaders headers = new HttpHeaders();
+		long seconds = Math.max(1, (retryAfterMillis + 999) / 1000);
+		return switch (check.metric()) {
+			case REQUESTS -> {
+				headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+				yield new GatewayException(ErrorCode.RATE_LIMIT_EXCEEDED, "Rate limit exceeded: " + limit.describe()
+						+ " allows " + limit.requestsPerMinute() + " requests per minute. Retry after " + seconds + " s.",
+						null, headers);
+			}
+			case TOKENS -> {
+				headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+				yield new GatewayException(ErrorCode.RATE_LIMIT_EXCEEDED, "Rate limit exceeded: " + limit.describe()
+						+ " allows " + limit.tokensPerMinute() + " tokens per minute; this request reserves "
+						+ reservedTokens + " (its prompt and its output limit). Retry after " + seconds + " s.", null,
+						headers);
+			}
+			case CONCURRENT -> {
+				headers.set(HttpHeaders.RETRY_AFTER, "1");
+				yield new GatewayException(ErrorCode.CONCURRENCY_LIMIT_EXCEEDED, "Concurrency limit exceeded: "
+						+ limit.describe() + " allows " + limit.concurrentRequests() + " requests in flight.", null,
+						headers);
+			}
+			case BUDGET -> {
+				Limit.Budget budget = limit.budget();
+				String amount = budget.inUsd() ? "$" + BigDecimal.valueOf(budget.microUsd(), 6).stripTrailingZeros().toPlainString()
+						: budget.tokens() + " tokens";
+				String period;
+				if (budget.period() == BudgetPeriod.TOTAL) {
+					period = " in total (it does not reset)";
+				}
+				else {
+					headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+					period = " for this " + budget.period().id() + " (it resets at " + budget.period().end(Instant.now()) + ")";
+				}
+				yield new GatewayException(ErrorCode.BUDGET_EXCEEDED, "Budget exceeded: " + limit.describe()
+						+ " has a budget of " + amount + period + ", and this request would go past it.", null, headers);
+			}
+		};
+	}
+
+	/** A duration as OpenAI writes its reset headers: {@code 250ms}, {@code 12s}, {@code 1m30s}. */
+	static String duration(long millis) {
+		if (millis < 1000) {
+			return millis + "ms";
+		}
+		long seconds = (millis + 999) / 1000;
+		return (seconds < 60) ? seconds + "s" : (seconds / 60) + "m" + (seconds % 60) + "s";
+	}
+
+	private int promptTokens() {
+		int counted = this.promptTokens;
+		if (counted < 0) {
+			counted = this.service.tokens().prompt(this.body.bytes(), model(firstTarget()));
+			this.promptTokens = counted;
+		}
+		return counted;
+	}
+
+	private long maxOutput() {
+		if (this.endpoint == Endpoint.EMBEDDINGS || this.endpoint.countsTokens()) {
+			return 0;
+		}
+		long named = TokenCounter.maxOutputTokens(this.body.bytes());
+		return (named >= 0) ? named : this.quotas.defaultMaxTokens(this.alias);
+	}
+
+	private @Nullable Price price(Target target) {
+		return this.quotas.prices().of(this.alias, target.provider().id(), target.model());
+	}
+
+	private Target answered() {
+		Target target = this.answered;
+		return (target != null) ? target : firstTarget();
+	}
+
+	private Target firstTarget() {
+		return this.plan.targets().get(0);
+	}
+
+	private static String model(Target target) {
+		return target.model();
+	}
+
+}

@@ -1,0 +1,14 @@
+package dev.switchboard.quota;
+
+import java.util.Locale;
+
+/** Whose limit: a gateway key's, a route alias's or a provider's. */
+public enum Scope {
+
+	KEY, ROUTE, PROVIDER;
+
+	public String id() {
+		return name().toLowerCase(Locale.ROOT);
+	}
+
+}
