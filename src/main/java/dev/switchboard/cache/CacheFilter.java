@@ -136,7 +136,7 @@ public class CacheFilter implements GlobalFilter, Ordered {
 			return lead(exchange, chain, lookup);
 		}
 		this.cache.metrics().request(lookup.route(), found.result().replace('-', '_'));
-		this.cache.metrics().saved(lookup.route(), answer.usage());
+		this.cache.metrics().saved(lookup.route(), answer);
 		return CacheReplay.write(exchange, answer, found.result());
 	}
 
@@ -182,7 +182,7 @@ public class CacheFilter implements GlobalFilter, Ordered {
 				if (known instanceof Flight.Head leading && leading.stream()) {
 					this.cache.metrics().request(lookup.route(), "joined");
 					// the tokens saved are known once the leader's answer is whole
-					flight.done().subscribe(whole -> this.cache.metrics().saved(lookup.route(), whole.usage()),
+					flight.done().subscribe(whole -> this.cache.metrics().saved(lookup.route(), whole),
 							failure -> {
 							});
 					return CacheReplay.live(exchange, lookup, flight, leading);
@@ -198,7 +198,7 @@ public class CacheFilter implements GlobalFilter, Ordered {
 							return alone;
 						}
 						this.cache.metrics().request(lookup.route(), "joined");
-						this.cache.metrics().saved(lookup.route(), answer.usage());
+						this.cache.metrics().saved(lookup.route(), answer);
 						return CacheReplay.write(exchange, answer, "hit");
 					});
 			});

@@ -14,6 +14,7 @@ import dev.switchboard.support.TokenUsage;
  * <li>{@value #REQUESTS} (route, result): {@code hit}, {@code semantic_hit}, {@code joined} (served by an identical
  * request in flight), {@code miss}, {@code bypass} ({@code Cache-Control: no-cache} or {@code no-store});</li>
  * <li>{@value #SAVED_TOKENS} (route, type input|output): tokens of the answers served without an upstream call;</li>
+ * <li>{@value #SAVED_USD} (route): what those answers cost when they were first answered (the quota slot's price);</li>
  * <li>{@value #STORE_ERRORS} (store, operation get|put): store calls that failed and became misses or were not kept;</li>
  * <li>{@value #SEMANTIC_LOOKUP} (route): the semantic lookup, embedding included;</li>
  * <li>{@value #ENTRIES} and {@value #BYTES}: what the local store holds;</li>
@@ -25,6 +26,8 @@ final class CacheMetrics {
 	static final String REQUESTS = "switchboard.cache.requests";
 
 	static final String SAVED_TOKENS = "switchboard.cache.saved.tokens";
+
+	static final String SAVED_USD = "switchboard.cache.saved.usd";
 
 	static final String STORE_ERRORS = "switchboard.cache.store.errors";
 
@@ -49,6 +52,18 @@ final class CacheMetrics {
 			.tag("result", result)
 			.register(this.registry)
 			.increment();
+	}
+
+	/** What serving {@code answer} without an upstream call saved: its tokens and its original cost. */
+	void saved(String route, CachedAnswer answer) {
+		saved(route, answer.usage());
+		if (answer.costMicroUsd() > 0) {
+			Counter.builder(SAVED_USD)
+				.description("What the answers served from the cache cost when they were first answered, in USD")
+				.tag("route", route)
+				.register(this.registry)
+				.increment(answer.costMicroUsd() / 1_000_000.0);
+		}
 	}
 
 	void saved(String route, TokenUsage usage) {

@@ -15,12 +15,20 @@ import dev.switchboard.support.TokenUsage;
  * @param provider the provider that answered
  * @param model the model that answered
  * @param storedAtMillis when it was stored (epoch milliseconds), for {@code age}
+ * @param costMicroUsd what the original answer cost, in millionths of a US dollar (the quota slot's price; 0 when
+ * unpriced): what each hit saves
  */
 public record CachedAnswer(boolean stream, List<byte[]> parts, String contentType, TokenUsage usage, String provider,
-		String model, long storedAtMillis) {
+		String model, long storedAtMillis, long costMicroUsd) {
 
 	public CachedAnswer {
 		parts = List.copyOf(parts);
+	}
+
+	/** An answer whose cost is not known. */
+	public CachedAnswer(boolean stream, List<byte[]> parts, String contentType, TokenUsage usage, String provider,
+			String model, long storedAtMillis) {
+		this(stream, parts, contentType, usage, provider, model, storedAtMillis, 0);
 	}
 
 	/** The bytes it holds, for the local store's weigher. */

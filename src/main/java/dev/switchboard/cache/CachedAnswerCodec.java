@@ -19,7 +19,7 @@ import dev.switchboard.support.TokenUsage;
  */
 final class CachedAnswerCodec {
 
-	private static final int VERSION = 1;
+	private static final int VERSION = 2;
 
 	private CachedAnswerCodec() {
 	}
@@ -35,6 +35,7 @@ final class CachedAnswerCodec {
 			out.writeUTF(answer.provider());
 			out.writeUTF(answer.model());
 			out.writeLong(answer.storedAtMillis());
+			out.writeLong(answer.costMicroUsd());
 			out.writeInt(answer.parts().size());
 			for (byte[] part : answer.parts()) {
 				out.writeInt(part.length);
@@ -58,6 +59,7 @@ final class CachedAnswerCodec {
 			String provider = in.readUTF();
 			String model = in.readUTF();
 			long storedAt = in.readLong();
+			long cost = in.readLong();
 			int count = in.readInt();
 			if (count < 0 || count > bytes.length) {
 				return null;
@@ -72,7 +74,7 @@ final class CachedAnswerCodec {
 				in.readFully(part);
 				parts.add(part);
 			}
-			return new CachedAnswer(stream, parts, contentType, usage, provider, model, storedAt);
+			return new CachedAnswer(stream, parts, contentType, usage, provider, model, storedAt, cost);
 		}
 		catch (IOException | RuntimeException ex) {
 			return null;

@@ -179,6 +179,7 @@ final class CaptureHook implements AnswerHook {
 			return;
 		}
 		TokenUsage measured = exchange.getAttribute(GatewayAttributes.USAGE);
+		Long cost = exchange.getAttribute(GatewayAttributes.COST_MICRO_USD);
 		Endpoint endpoint = this.lookup.endpoint();
 		TokenUsage usage;
 		if (stream) {
@@ -201,7 +202,8 @@ final class CaptureHook implements AnswerHook {
 		}
 		CachedAnswer stored = new CachedAnswer(stream, captured,
 				(contentType != null) ? contentType : (stream ? "text/event-stream" : "application/json"), usage,
-				answer.target().provider().id(), answer.target().model(), System.currentTimeMillis());
+				answer.target().provider().id(), answer.target().model(), System.currentTimeMillis(),
+				(cost != null) ? cost : 0);
 		this.lookup.store(stored).doFinally(signal -> {
 			if (this.flight != null) {
 				this.flight.succeed(stored);

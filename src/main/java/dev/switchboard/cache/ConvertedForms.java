@@ -51,9 +51,11 @@ final class ConvertedForms {
 		try {
 			converted = lookup.stream()
 					? new CachedAnswer(true, AnswerForms.asStream(lookup.endpoint(), stored, lookup.request()),
-							"text/event-stream", stored.usage(), stored.provider(), stored.model(), stored.storedAtMillis())
+							"text/event-stream", stored.usage(), stored.provider(), stored.model(), stored.storedAtMillis(),
+							stored.costMicroUsd())
 					: new CachedAnswer(false, List.of(AnswerForms.asJson(lookup.endpoint(), stored, lookup.request())),
-							"application/json", stored.usage(), stored.provider(), stored.model(), stored.storedAtMillis());
+							"application/json", stored.usage(), stored.provider(), stored.model(), stored.storedAtMillis(),
+							stored.costMicroUsd());
 		}
 		catch (RuntimeException ex) {
 			logger.info("a cached answer could not be served in the other form (" + ex.getClass().getSimpleName()

@@ -63,13 +63,15 @@ class AnswerFormsTests {
 	@Test
 	void aCachedAnswerSurvivesTheSharedStoresEncoding() {
 		CachedAnswer answer = new CachedAnswer(true, List.of("data: a\n\n".getBytes(StandardCharsets.UTF_8),
-				"data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8)), "text/event-stream", new TokenUsage(5, -1), "p", "m", 42);
+				"data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8)), "text/event-stream", new TokenUsage(5, -1), "p", "m", 42,
+				1234);
 		CachedAnswer decoded = CachedAnswerCodec.decode(CachedAnswerCodec.encode(answer));
 		assertThat(decoded).isNotNull();
 		assertThat(decoded.body()).isEqualTo(answer.body());
 		assertThat(decoded.parts()).hasSize(2);
 		assertThat(decoded.usage()).isEqualTo(answer.usage());
 		assertThat(decoded.storedAtMillis()).isEqualTo(42);
+		assertThat(decoded.costMicroUsd()).isEqualTo(1234);
 		assertThat(CachedAnswerCodec.decode(new byte[] { 9, 1, 2 })).as("another version is a miss").isNull();
 	}
 

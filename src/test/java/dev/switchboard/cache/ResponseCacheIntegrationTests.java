@@ -92,6 +92,26 @@ class ResponseCacheIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	@Test
+	void aHitCostsNothingAndCountsWhatItSaved() {
+		PRIMARY.stubFor(post(CHAT).willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "application/json")
+			.withBody(OpenAiFixtures.completion("gpt-4o-mini", "Priced once"))));
+		String body = chatBody("cached-priced", prompt());
+
+		EntityExchangeResult<byte[]> first = send(body, null);
+		EntityExchangeResult<byte[]> hit = send(body, null);
+
+		assertThat(first.getResponseHeaders().getFirst("x-switchboard-cost-usd")).as("gpt-4o-mini is priced")
+			.isNotEqualTo("0.000000");
+		assertThat(hit.getResponseHeaders().getFirst("x-switchboard-cache")).isEqualTo("hit");
+		assertThat(hit.getResponseHeaders().getFirst("x-switchboard-cost-usd")).isEqualTo("0.000000");
+		assertThat(this.meters.get("switchboard.cache.saved.usd").tag("route", "cached-priced").counter().count())
+			.as("the first answer's cost").isPositive();
+		assertThat(this.meters.get("switchboard.cache.saved.tokens").tag("route", "cached-priced").tag("type", "output")
+			.counter().count()).isEqualTo(2);
+	}
+
+	@Test
 	void aStreamedHitIsByteForByteTheFirstBodyAndParsesInTheSdk() {
 		stubStream(OpenAiFixtures.stream("c-model", "Str", "eam", "ed ", "once"));
 		String body = streamBody("cached", prompt());
