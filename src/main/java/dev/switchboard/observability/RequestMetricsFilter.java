@@ -141,10 +141,7 @@ public class RequestMetricsFilter implements GlobalFilter, Ordered {
 			RuntimeConfig config = exchange.getAttribute(GatewayAttributes.RUNTIME_CONFIG);
 			boolean enabled = ((config != null) ? config : this.configs.current()).accessLog();
 			if (enabled && accessLog.isInfoEnabled()) {
-				// a cache hit has no upstream answer: its log line reports the original answer's usage, marked cached
-				TokenUsage cached = (answer == null) ? exchange.getAttribute(GatewayAttributes.USAGE) : null;
-				accessLog(exchange, path, route, provider, model, status, outcome, attempts, nanos,
-						(cached != null) ? cached : usage, span);
+				accessLog(exchange, path, route, provider, model, status, outcome, attempts, nanos, usage, span);
 			}
 		}
 		catch (RuntimeException ex) {
@@ -201,10 +198,6 @@ public class RequestMetricsFilter implements GlobalFilter, Ordered {
 		if (key != null) {
 			event.addKeyValue("key_name", key.name());
 			message.append(" key_name=").append(key.name());
-		}
-		if (Boolean.TRUE.equals(exchange.getAttribute(GatewayAttributes.CACHE_HIT))) {
-			event.addKeyValue("cached", true);
-			message.append(" cached=true");
 		}
 		if (usage.inputTokens() >= 0) {
 			event.addKeyValue("input_tokens", usage.inputTokens());

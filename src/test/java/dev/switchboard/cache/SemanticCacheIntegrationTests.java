@@ -35,7 +35,7 @@ class SemanticCacheIntegrationTests extends GatewayIntegrationTest {
 	private MeterRegistry meters;
 
 	@Test
-	void paraphrasesAreSemanticHitsAndOtherQuestionsMisses() {
+	void paraphrasesAreSemanticHitsAndOtherQuestionsMisses() throws InterruptedException {
 		PRIMARY.stubFor(post(CHAT).willReturn(aResponse().withStatus(200)
 			.withHeader("Content-Type", "application/json")
 			.withBody(OpenAiFixtures.completion("c-model", "Stored answer"))));
@@ -47,6 +47,8 @@ class SemanticCacheIntegrationTests extends GatewayIntegrationTest {
 			LabelledPairs.Pair pair = pairs.get(i);
 			int maxTokens = base + i;
 			assertThat(send(pair.first(), maxTokens).getResponseHeaders().getFirst("x-switchboard-cache")).isEqualTo("miss");
+			// stored (and its conversation indexed) just after the answer's last byte went out
+			Thread.sleep(100);
 			EntityExchangeResult<byte[]> second = send(pair.second(), maxTokens);
 			String result = second.getResponseHeaders().getFirst("x-switchboard-cache");
 			if (pair.paraphrase()) {
@@ -76,7 +78,7 @@ class SemanticCacheIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	@Test
-	void anEmbeddingModelServedByTheGatewayComparesConversationsToo() {
+	void anEmbeddingModelServedByTheGatewayComparesConversationsToo() throws InterruptedException {
 		PRIMARY.stubFor(post(CHAT).willReturn(aResponse().withStatus(200)
 			.withHeader("Content-Type", "application/json")
 			.withBody(OpenAiFixtures.completion("c-model", "From the remote model's neighbour"))));
@@ -86,6 +88,7 @@ class SemanticCacheIntegrationTests extends GatewayIntegrationTest {
 		embeds("capital of Germany", "[0.0, 1.0, 0.0]");
 
 		EntityExchangeResult<byte[]> stored = sendTo("cached-semantic-remote", "What is the capital of France? " + tag);
+		Thread.sleep(100);
 		EntityExchangeResult<byte[]> paraphrase = sendTo("cached-semantic-remote", "The capital city of France? " + tag);
 		EntityExchangeResult<byte[]> other = sendTo("cached-semantic-remote", "What is the capital of Germany? " + tag);
 
