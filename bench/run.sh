@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the gateway and benchmarks it with the shared harness beside direct, nginx-proxy and portkey, then (unless
-# TRANSLATED=0) the gateway translating the same requests to an Anthropic-type upstream, then (unless REFERENCES=0)
+# TRANSLATED=0) the gateway translating the same requests to an Anthropic-type upstream, then (unless CACHED=0) the
+# gateway answering them from its response cache, then (unless REFERENCES=0)
 # the two JVM references: a bare Spring Cloud Gateway route and a raw Reactor Netty proxy. Each of these runs once per
 # concurrency in CONCURRENCIES (default 64; the full sweep is CONCURRENCIES="1 16 64 256").
 # With BASELINE_JAR set (a switchboard.jar built from another commit, e.g. in a git worktree), that jar runs too, as
@@ -11,6 +12,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 REFERENCES=${REFERENCES:-1}
 TRANSLATED=${TRANSLATED:-1}
 API_KEYS=${API_KEYS:-1}
+CACHED=${CACHED:-1}
 GUARDRAILS=${GUARDRAILS:-0}
 CONCURRENCIES=${CONCURRENCIES:-64}
 OUT=${RESULTS:-$ROOT/bench/results/$STAMP.md}
@@ -51,6 +53,9 @@ for c in $CONCURRENCIES; do
 	if [[ $TRANSLATED == 1 ]]; then
 		slot switchboard-translated "$c" "$(gateway gateway-translated.yaml)" direct
 	fi
+	if [[ $CACHED == 1 ]]; then
+		slot switchboard-cached "$c" "$(gateway gateway-cached.yaml)" direct
+	fi
 	if [[ $GUARDRAILS == 1 ]]; then
 		slot switchboard-guardrails "$c" "$(gateway gateway-guardrails.yaml)" direct
 		slot switchboard-guardrails-response "$c" "$(gateway gateway-guardrails-response.yaml)" direct
@@ -66,7 +71,7 @@ done
 		echo "## $c connections"
 		echo
 		cat "$ROOT/bench/results/$STAMP-switchboard-c$c.md"
-		for extra in switchboard-baseline switchboard-api-key switchboard-translated switchboard-guardrails switchboard-guardrails-response bare-scg raw-netty; do
+		for extra in switchboard-baseline switchboard-api-key switchboard-translated switchboard-cached switchboard-guardrails switchboard-guardrails-response bare-scg raw-netty; do
 			[[ -f $ROOT/bench/results/$STAMP-$extra-c$c.md ]] || continue
 			echo
 			echo "Same settings, separate harness run ($extra):"

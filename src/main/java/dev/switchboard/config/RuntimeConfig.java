@@ -6,6 +6,7 @@ import dev.switchboard.provider.Passthrough;
 
 import dev.switchboard.auth.ClientAddresses;
 import dev.switchboard.auth.KeyRegistry;
+import dev.switchboard.cache.CacheRules;
 import dev.switchboard.guardrails.Guardrails;
 import dev.switchboard.quota.Quotas;
 import dev.switchboard.routing.RouteTable;
@@ -23,20 +24,21 @@ import dev.switchboard.routing.RouteTable;
  * @param guardrails the guardrails, global and by route and key
  * @param quotas limits of keys, routes and providers, and prices
  * @param clientAddresses how the client's address is told, for keys' {@code ip-allow} ({@code trusted-proxies})
+ * @param cache each route's response cache settings
  */
 public record RuntimeConfig(KeyRegistry keys, RouteTable routes, long maxRequestBytes, boolean protectActuator,
 		boolean accessLog, Map<String, Passthrough> passthroughs, Guardrails guardrails, Quotas quotas,
-		ClientAddresses clientAddresses) {
+		ClientAddresses clientAddresses, CacheRules cache) {
 
 	public RuntimeConfig {
 		passthroughs = Map.copyOf(passthroughs);
 	}
 
-	/** A snapshot that believes no proxy's {@code X-Forwarded-For}. */
+	/** A snapshot that believes no proxy's {@code X-Forwarded-For}, with no route cached. */
 	public RuntimeConfig(KeyRegistry keys, RouteTable routes, long maxRequestBytes, boolean protectActuator,
 			boolean accessLog, Map<String, Passthrough> passthroughs, Guardrails guardrails, Quotas quotas) {
 		this(keys, routes, maxRequestBytes, protectActuator, accessLog, passthroughs, guardrails, quotas,
-				ClientAddresses.direct());
+				ClientAddresses.direct(), CacheRules.NONE);
 	}
 
 	/** A snapshot without guardrails or limits, priced by the built-in table. */

@@ -26,6 +26,7 @@ import dev.switchboard.auth.KeySpec;
 import dev.switchboard.auth.KeyValidationException;
 import dev.switchboard.auth.ModelPolicy;
 import dev.switchboard.auth.Role;
+import dev.switchboard.cache.CacheRules;
 import dev.switchboard.guardrails.Guardrails;
 import dev.switchboard.guardrails.GuardrailsCompiler;
 import dev.switchboard.provider.AdapterDecorator;
@@ -132,6 +133,9 @@ public final class RuntimeConfigCompiler {
 		Map<String, RoutePlan> aliases = routes(routeSettings, providers, providerSettings.keySet(), problems,
 				(previous != null) ? previous.routes().aliases() : Map.of());
 		KeyRegistry keys = keys(properties.getAuth().getKeys(), generatedKey, problems);
+		CacheRules cache = CacheRules.compile(properties.getCache(),
+				properties.getState().storeKind() == dev.switchboard.state.StoreKind.REDIS, routeSettings,
+				providerSettings.keySet(), problems);
 		long maxRequestBytes = properties.getLimits().getMaxRequestBytes().toBytes();
 		if (maxRequestBytes <= 0) {
 			problems.add("switchboard.limits.max-request-bytes must be positive");
@@ -151,7 +155,7 @@ public final class RuntimeConfigCompiler {
 			throw new InvalidConfigurationException(problems);
 		}
 		return new RuntimeConfig(keys, new RouteTable(aliases, providers), maxRequestBytes, properties.isProtectActuator(),
-				properties.isAccessLog(), passthroughs, guardrails, quotas, clientAddresses);
+				properties.isAccessLog(), passthroughs, guardrails, quotas, clientAddresses, cache);
 	}
 
 	/** The provider of the built-in demo: answers locally, no network, no key. */

@@ -61,6 +61,17 @@ public class SwitchboardProperties {
 		this.trustedProxies = trustedProxies;
 	}
 
+	/** The response cache's store and defaults; a route turns caching on with its own {@code cache:}. */
+	private Cache cache = new Cache();
+
+	public Cache getCache() {
+		return this.cache;
+	}
+
+	public void setCache(Cache cache) {
+		this.cache = cache;
+	}
+
 	/** Guardrails by name: secret and PII redaction, masking, deny rules, webhooks (docs/guardrails.md). */
 	private Map<String, dev.switchboard.guardrails.GuardrailProperties> guardrails = new LinkedHashMap<>();
 
@@ -593,6 +604,17 @@ public class SwitchboardProperties {
 		 */
 		private @Nullable String hedgeAfter;
 
+		/** This route's response cache: off unless its mode is exact or semantic. */
+		private RouteCache cache = new RouteCache();
+
+		public RouteCache getCache() {
+			return this.cache;
+		}
+
+		public void setCache(RouteCache cache) {
+			this.cache = cache;
+		}
+
 		/** Rate limits, concurrency and budget of this route; unset for none. */
 		private @Nullable LimitsProperties limits;
 
@@ -754,6 +776,120 @@ public class SwitchboardProperties {
 
 		public void setMaxRequestBytes(DataSize maxRequestBytes) {
 			this.maxRequestBytes = maxRequestBytes;
+		}
+
+	}
+
+	/** {@code switchboard.cache}: where cached answers live (read at start-up only) and how long by default. */
+	public static class Cache {
+
+		/** local (Caffeine, this process) or redis (switchboard.state.redis, shared by replicas). */
+		private String store = "local";
+
+		/** local store: total bytes of cached answers, weighed by size. */
+		private DataSize maxSize = DataSize.ofMegabytes(256);
+
+		/** Time to live of a cached answer when its route sets none. */
+		private Duration ttl = Duration.ofHours(1);
+
+		public String getStore() {
+			return this.store;
+		}
+
+		public void setStore(String store) {
+			this.store = store;
+		}
+
+		public DataSize getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(DataSize maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(Duration ttl) {
+			this.ttl = ttl;
+		}
+
+	}
+
+	/** A route's {@code cache:}. */
+	public static class RouteCache {
+
+		/** none (default), exact (the canonical request) or semantic (a similar conversation). */
+		private String mode = "none";
+
+		/** Time to live of this route's answers; switchboard.cache.ttl when unset. */
+		private @Nullable Duration ttl;
+
+		/** false: answers are cached per gateway key; true: shared by every key of the route. */
+		private boolean shared = false;
+
+		/** Semantic mode's similarity and embedding model. */
+		private Semantic semantic = new Semantic();
+
+		public String getMode() {
+			return this.mode;
+		}
+
+		public void setMode(String mode) {
+			this.mode = mode;
+		}
+
+		public @Nullable Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(@Nullable Duration ttl) {
+			this.ttl = ttl;
+		}
+
+		public boolean isShared() {
+			return this.shared;
+		}
+
+		public void setShared(boolean shared) {
+			this.shared = shared;
+		}
+
+		public Semantic getSemantic() {
+			return this.semantic;
+		}
+
+		public void setSemantic(Semantic semantic) {
+			this.semantic = semantic;
+		}
+
+	}
+
+	/** A route's {@code cache.semantic:}. */
+	public static class Semantic {
+
+		/** Cosine similarity of the conversations' embeddings at or above which a stored answer is a hit. */
+		private double threshold = 0.92;
+
+		/** local: the in-process embedding model (all-MiniLM-L6-v2, quantized). */
+		private String embedding = "local";
+
+		public double getThreshold() {
+			return this.threshold;
+		}
+
+		public void setThreshold(double threshold) {
+			this.threshold = threshold;
+		}
+
+		public String getEmbedding() {
+			return this.embedding;
+		}
+
+		public void setEmbedding(String embedding) {
+			this.embedding = embedding;
 		}
 
 	}

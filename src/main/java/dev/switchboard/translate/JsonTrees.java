@@ -20,6 +20,12 @@ public final class JsonTrees {
 		.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
 		.build();
 
+	static {
+		// the tree deserializer is built on first use under a lock: here, at class loading, not on an event loop
+		// where concurrent first requests would wait for each other
+		MAPPER.readTree("{}");
+	}
+
 	private JsonTrees() {
 	}
 

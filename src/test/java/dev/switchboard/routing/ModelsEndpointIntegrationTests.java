@@ -32,6 +32,7 @@ class ModelsEndpointIntegrationTests extends GatewayIntegrationTest {
 				"gemini-then-secondary", "scripted",
 				"scripted-then-secondary", "dead-first", "retrying", "short-deadline", "scripted-fast-first-byte", "balanced",
 				"tools-then-plain", "scripted-keep-alive", "hedged", "scripted-slow-start", "scripted-patient", "fragile-then-secondary", "demo",
+				"cached", "cached-per-key", "cached-short", "cached-claude", "cached-semantic", "cached-semantic-remote", "cached-priced", "cached-guarded",
 				"guarded", "guarded-claude", "guarded-answers", "policed", "policed-strict",
 				"agents-mock", "agents-openai", "agents-azure",
 				"quota-priced",
