@@ -28,7 +28,7 @@ import dev.switchboard.support.TokenUsage;
  */
 final class StreamUsage {
 
-	/** Event text kept for an estimate; beyond it, characters are counted at 4 to a token. */
+	/** Event bytes kept for an estimate; beyond them, bytes are counted at 4 to a token. */
 	private static final int MAX_TEXT = 1 << 18;
 
 	private static final ByteBuf USAGE_NEEDLE = Unpooled
@@ -42,8 +42,13 @@ final class StreamUsage {
 
 	private final boolean strip;
 
-	/** The events as they came (up to {@value #MAX_TEXT} characters), parsed for text only when usage is missing. */
-	private final StringBuilder raw = new StringBuilder();
+	/**
+	 * The events' bytes as they came (up to {@value #MAX_TEXT}), decoded and parsed for text only when usage is
+	 * missing: most streams report usage, so the common case costs one copy per event, not a decode.
+	 */
+	private byte[] raw = new byte[0];
+
+	private int rawLength;
 
 	private long rawOverflow;
 
@@ -66,12 +71,11 @@ final class StreamUsage {
 	ByteBuf onEvents(ByteBuf events) {
 		boolean hasUsage = ByteBufUtil.indexOf(USAGE_NEEDLE.duplicate(), events) >= 0
 				|| ByteBufUtil.indexOf(GEMINI_USAGE_NEEDLE.duplicate(), events) >= 0;
+		keepRaw(events);
 		if (!hasUsage) {
-			keepRaw(events.toString(StandardCharsets.UTF_8));
 			return events;
 		}
 		String all = events.toString(StandardCharsets.UTF_8);
-		keepRaw(all);
 		if (!this.strip) {
 			forEachData(all, this::readUsage);
 			return events;
@@ -105,22 +109,27 @@ final class StreamUsage {
 	/** The text the stream produced so far (its kept events parsed now), for counting. */
 	String text() {
 		StringBuilder text = new StringBuilder();
-		forEachData(this.raw.toString(), data -> readText(data, text));
+		forEachData(new String(this.raw, 0, this.rawLength, StandardCharsets.UTF_8), data -> readText(data, text));
 		return text.toString();
 	}
 
-	/** Tokens beyond the kept events, at 4 characters of event text to a token (an overestimate: JSON included). */
+	/** Tokens beyond the kept events, at 4 bytes of event text to a token (an overestimate: JSON included). */
 	long overflowTokens() {
 		return (this.rawOverflow + 3) / 4;
 	}
 
-	private void keepRaw(String events) {
-		if (this.raw.length() + events.length() <= MAX_TEXT) {
-			this.raw.append(events);
+	private void keepRaw(ByteBuf events) {
+		int length = events.readableBytes();
+		if (this.rawLength + length > MAX_TEXT) {
+			this.rawOverflow += length;
+			return;
 		}
-		else {
-			this.rawOverflow += events.length();
+		if (this.rawLength + length > this.raw.length) {
+			int grown = Math.max(this.raw.length * 2, this.rawLength + length + 1024);
+			this.raw = java.util.Arrays.copyOf(this.raw, Math.min(MAX_TEXT, grown));
 		}
+		events.getBytes(events.readerIndex(), this.raw, this.rawLength, length);
+		this.rawLength += length;
 	}
 
 	private static void forEachData(String all, Consumer<String> consumer) {
