@@ -24,6 +24,8 @@ public final class JsonRequest {
 
 	private final boolean stream;
 
+	private final boolean streamUsage;
+
 	/** Top-level properties a target's conflict resolution may cut out. */
 	static final java.util.Set<String> DROPPABLE = java.util.Set.of("tools", "tool_choice", "parallel_tool_calls",
 			"response_format");
@@ -38,10 +40,12 @@ public final class JsonRequest {
 	 * the URL (Gemini) and the body goes upstream as it came
 	 * @param modelEnd offset just past its closing quote
 	 * @param stream whether the top-level {@code stream} is {@code true}
+	 * @param streamUsage whether {@code stream_options.include_usage} is {@code true}
 	 * @param droppable which {@link #DROPPABLE} properties the body has
 	 */
-	JsonRequest(byte[] bytes, String model, int modelStart, int modelEnd, boolean stream,
+	JsonRequest(byte[] bytes, String model, int modelStart, int modelEnd, boolean stream, boolean streamUsage,
 			java.util.Set<String> droppable) {
+		this.streamUsage = streamUsage;
 		this.droppable = droppable;
 		this.bytes = bytes;
 		this.model = model;
@@ -87,16 +91,9 @@ public final class JsonRequest {
 		.enable(tools.jackson.databind.DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
 		.build();
 
-	/**
-	 * Whether the body asks for usage in its stream ({@code "stream_options": {"include_usage": true}}). A byte scan
-	 * first: only a body that names {@code include_usage} is parsed.
-	 */
+	/** Whether the body asks for usage in its stream ({@code "stream_options": {"include_usage": true}}), as parsed. */
 	public boolean asksStreamUsage() {
-		if (indexOf(this.bytes, INCLUDE_USAGE) < 0) {
-			return false;
-		}
-		tools.jackson.databind.JsonNode options = TREE_MAPPER.readTree(this.bytes).path("stream_options");
-		return options.path("include_usage").asBoolean(false);
+		return this.streamUsage;
 	}
 
 	/**
@@ -124,10 +121,8 @@ public final class JsonRequest {
 		System.arraycopy(inserted, 0, with, open + 1, inserted.length);
 		System.arraycopy(this.bytes, open + 1, with, open + 1 + inserted.length, this.bytes.length - open - 1);
 		return new JsonRequest(with, this.model, this.modelStart + inserted.length, this.modelEnd + inserted.length,
-				this.stream, this.droppable);
+				this.stream, true, this.droppable);
 	}
-
-	private static final byte[] INCLUDE_USAGE = "\"include_usage\"".getBytes(StandardCharsets.US_ASCII);
 
 	private static final byte[] STREAM_OPTIONS = "\"stream_options\"".getBytes(StandardCharsets.US_ASCII);
 

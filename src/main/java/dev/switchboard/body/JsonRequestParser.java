@@ -10,7 +10,7 @@ import dev.switchboard.support.GatewayException;
 import dev.switchboard.support.Json;
 
 /**
- * Finds {@code model} and {@code stream} in a request body with Jackson's streaming parser: one pass over the tokens,
+ * Finds {@code model}, {@code stream} and {@code stream_options.include_usage} in a request body with Jackson's streaming parser: one pass over the tokens,
  * no tree, nested values skipped. The whole document is still read to the end, so a body that is not JSON is
  * rejected here rather than by the provider.
  */
@@ -39,6 +39,7 @@ public final class JsonRequestParser {
 		int modelStart = -1;
 		int modelEnd = -1;
 		boolean stream = false;
+		boolean streamUsage = false;
 		java.util.Set<String> droppable = null;
 		try (JsonParser parser = Json.parser(bytes)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -72,6 +73,9 @@ public final class JsonRequestParser {
 					stream = value == JsonToken.VALUE_TRUE;
 					parser.skipChildren();
 				}
+				else if ("stream_options".equals(name) && value == JsonToken.START_OBJECT) {
+					streamUsage = includesUsage(parser);
+				}
 				else if (JsonRequest.DROPPABLE.contains(name)) {
 					if (droppable == null) {
 						droppable = new java.util.HashSet<>(4);
@@ -91,14 +95,28 @@ public final class JsonRequestParser {
 			throw invalid("The request body is not valid JSON: " + ex.getOriginalMessage());
 		}
 		if (pathModel != null) {
-			return new JsonRequest(bytes, pathModel, -1, -1, pathStream, java.util.Set.of());
+			return new JsonRequest(bytes, pathModel, -1, -1, pathStream, false, java.util.Set.of());
 		}
 		if (model == null || model.isBlank() || modelStart < 0) {
 			throw new GatewayException(ErrorCode.MISSING_MODEL, "The request body has no \"model\" string.", "model",
 					org.springframework.http.HttpHeaders.EMPTY);
 		}
-		return new JsonRequest(bytes, model, modelStart, modelEnd, stream,
+		return new JsonRequest(bytes, model, modelStart, modelEnd, stream, streamUsage,
 				(droppable != null) ? droppable : java.util.Set.of());
+	}
+
+	/** Reads a {@code stream_options} object to its end: whether {@code include_usage} is {@code true}. */
+	private static boolean includesUsage(JsonParser parser) {
+		boolean include = false;
+		while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+			String option = parser.currentName();
+			JsonToken value = parser.nextToken();
+			if ("include_usage".equals(option)) {
+				include = value == JsonToken.VALUE_TRUE;
+			}
+			parser.skipChildren();
+		}
+		return include;
 	}
 
 	private static GatewayException invalid(String message) {

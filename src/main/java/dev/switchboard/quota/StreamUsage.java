@@ -2,12 +2,11 @@ package dev.switchboard.quota;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.util.ByteProcessor;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -31,14 +30,16 @@ final class StreamUsage {
 	/** Event bytes kept for an estimate; beyond them, bytes are counted at 4 to a token. */
 	private static final int MAX_TEXT = 1 << 18;
 
-	private static final ByteBuf USAGE_NEEDLE = Unpooled
-		.unreleasableBuffer(Unpooled.wrappedBuffer("\"usage\"".getBytes(StandardCharsets.US_ASCII)));
+	private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
 
 	/** Gemini's stream chunks report {@code usageMetadata}. */
-	private static final ByteBuf GEMINI_USAGE_NEEDLE = Unpooled
-		.unreleasableBuffer(Unpooled.wrappedBuffer("\"usageMetadata\"".getBytes(StandardCharsets.US_ASCII)));
+	private static final byte[] GEMINI_USAGE = "\"usageMetadata\"".getBytes(StandardCharsets.US_ASCII);
 
-	private static final Pattern USAGE_MEMBER = Pattern.compile("(,\\s*)?\"usage\"\\s*:\\s*(null|\\{)(\\s*,)?");
+	private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
+
+	/** What marks OpenAI's usage chunk: it has no choices. */
+	private static final ByteBuf NO_CHOICES = Unpooled
+		.unreleasableBuffer(Unpooled.wrappedBuffer("\"choices\":[]".getBytes(StandardCharsets.US_ASCII)));
 
 	private final boolean strip;
 
@@ -65,37 +66,179 @@ final class StreamUsage {
 	}
 
 	/**
-	 * Reads {@code events} (one or more whole SSE events) and returns what goes to the client. Only events that name
-	 * {@code "usage"} are parsed here; the others are kept as text, parsed only if the stream ends without usage.
+	 * Reads {@code events} (one or more whole SSE events) and returns what goes to the client. The bytes are scanned
+	 * for {@code "usage"} and {@code "usageMetadata"} members; only an object value is parsed (a {@code null}, which
+	 * every OpenAI chunk carries once usage is asked for, costs a comparison). No event is decoded to text here.
 	 */
 	ByteBuf onEvents(ByteBuf events) {
-		boolean hasUsage = ByteBufUtil.indexOf(USAGE_NEEDLE.duplicate(), events) >= 0
-				|| ByteBufUtil.indexOf(GEMINI_USAGE_NEEDLE.duplicate(), events) >= 0;
 		keepRaw(events);
-		if (!hasUsage) {
+		int from = events.readerIndex();
+		int to = events.writerIndex();
+		Cuts cuts = null;
+		int at = from;
+		UsagePrefix prefix = new UsagePrefix();
+		while (at < to) {
+			int last = events.forEachByte(at, to - at, prefix.reset());
+			if (last < 0) {
+				break;
+			}
+			int found = last - (USAGE.length - 2);
+			at = last + 1;
+			int nameEnd = memberName(events, found, to);
+			if (nameEnd < 0) {
+				continue;
+			}
+			int value = skipSpace(events, nameEnd, to);
+			if (value >= to || events.getByte(value) != ':') {
+				continue;
+			}
+			value = skipSpace(events, value + 1, to);
+			boolean gemini = nameEnd - found == GEMINI_USAGE.length;
+			int valueEnd;
+			if (startsWith(events, value, to, NULL)) {
+				valueEnd = value + NULL.length;
+			}
+			else if (value < to && events.getByte(value) == '{') {
+				valueEnd = closing(events, value, to) + 1;
+				read(events, value, valueEnd, gemini);
+			}
+			else {
+				continue;
+			}
+			at = valueEnd;
+			if (this.strip && !gemini) {
+				cuts = (cuts != null) ? cuts : new Cuts();
+				cutUsage(events, from, to, found, valueEnd, cuts);
+			}
+		}
+		if (cuts == null) {
 			return events;
 		}
-		String all = events.toString(StandardCharsets.UTF_8);
-		if (!this.strip) {
-			forEachData(all, this::readUsage);
-			return events;
+		ByteBuf kept = events.alloc().buffer(to - from);
+		int copied = from;
+		for (int i = 0; i < cuts.size; i++) {
+			kept.writeBytes(events, copied, cuts.starts[i] - copied);
+			copied = Math.max(copied, cuts.ends[i]);
 		}
-		StringBuilder kept = new StringBuilder(all.length());
-		int start = 0;
-		while (start < all.length()) {
-			int end = eventEnd(all, start);
-			String event = all.substring(start, end);
-			String data = data(event);
-			if (data != null) {
-				readUsage(data);
-			}
-			if (data == null || !usageOnly(data)) {
-				kept.append(withoutUsage(event));
-			}
-			start = end;
-		}
+		kept.writeBytes(events, copied, to - copied);
 		events.release();
-		return Unpooled.wrappedBuffer(kept.toString().getBytes(StandardCharsets.UTF_8));
+		return kept;
+	}
+
+	/**
+	 * Where the member name starting at the quote {@code quote} ends (past its closing quote) when it is
+	 * {@code "usage"} or {@code "usageMetadata"}, else -1. A quote after a backslash is inside a string.
+	 */
+	private static int memberName(ByteBuf events, int quote, int to) {
+		if (quote > events.readerIndex() && events.getByte(quote - 1) == '\\') {
+			return -1;
+		}
+		if (startsWith(events, quote, to, USAGE)) {
+			return quote + USAGE.length;
+		}
+		if (startsWith(events, quote, to, GEMINI_USAGE)) {
+			return quote + GEMINI_USAGE.length;
+		}
+		return -1;
+	}
+
+	/** Parses the usage object in {@code [start, end)} and merges it. */
+	private void read(ByteBuf events, int start, int end, boolean gemini) {
+		byte[] object = new byte[end - start];
+		events.getBytes(start, object);
+		try (JsonParser parser = Json.parser(object)) {
+			if (parser.nextToken() == JsonToken.START_OBJECT) {
+				merge(gemini ? Json.geminiUsage(parser) : Json.usage(parser));
+			}
+		}
+		catch (JacksonException ex) {
+			// not a JSON object after all: nothing to read
+		}
+	}
+
+	/**
+	 * Records what to cut for the {@code "usage"} member in {@code [member, valueEnd)}: the whole event when it is an
+	 * OpenAI usage chunk (no choices), else the member with one of its commas, so the JSON stays well formed.
+	 */
+	private static void cutUsage(ByteBuf events, int from, int to, int member, int valueEnd, Cuts cuts) {
+		int eventStart = eventStart(events, from, member);
+		int eventEnd = eventEnd(events, valueEnd, to);
+		int choices = ByteBufUtil.indexOf(NO_CHOICES.duplicate(),
+				events.slice(eventStart, eventEnd - eventStart));
+		if (choices >= 0) {
+			cuts.add(eventStart, eventEnd);
+			return;
+		}
+		int before = member - 1;
+		while (before > eventStart && isSpace(events.getByte(before))) {
+			before--;
+		}
+		if (events.getByte(before) == ',') {
+			cuts.add(before, valueEnd);
+			return;
+		}
+		int after = skipSpace(events, valueEnd, eventEnd);
+		cuts.add(member, (after < eventEnd && events.getByte(after) == ',') ? after + 1 : valueEnd);
+	}
+
+	/**
+	 * Finds {@code "usage} (the start of both member names) in one pass over the bytes: stops on its last byte. The
+	 * prefix repeats no part of itself but its quote, so a mismatch restarts at 0, or at 1 on a quote.
+	 */
+	private static final class UsagePrefix implements ByteProcessor {
+
+		private static final int LENGTH = USAGE.length - 1;
+
+		private int matched;
+
+		UsagePrefix reset() {
+			this.matched = 0;
+			return this;
+		}
+
+		@Override
+		public boolean process(byte value) {
+			if (value == USAGE[this.matched]) {
+				if (++this.matched == LENGTH) {
+					return false;
+				}
+			}
+			else {
+				this.matched = (value == '"') ? 1 : 0;
+			}
+			return true;
+		}
+
+	}
+
+	/** Ranges of the buffer left out, in order. */
+	private static final class Cuts {
+
+		private int[] starts = new int[4];
+
+		private int[] ends = new int[4];
+
+		private int size;
+
+		void add(int start, int end) {
+			// a whole event cut after a member of it was: the event's range replaces the member's
+			while (this.size > 0 && start <= this.starts[this.size - 1]) {
+				this.size--;
+				end = Math.max(end, this.ends[this.size]);
+			}
+			if (this.size > 0 && start < this.ends[this.size - 1]) {
+				this.ends[this.size - 1] = Math.max(this.ends[this.size - 1], end);
+				return;
+			}
+			if (this.size == this.starts.length) {
+				this.starts = java.util.Arrays.copyOf(this.starts, this.size * 2);
+				this.ends = java.util.Arrays.copyOf(this.ends, this.size * 2);
+			}
+			this.starts[this.size] = start;
+			this.ends[this.size] = end;
+			this.size++;
+		}
+
 	}
 
 	/** What the events reported; {@link TokenUsage#UNKNOWN} when they reported nothing. */
@@ -125,7 +268,7 @@ final class StreamUsage {
 			return;
 		}
 		if (this.rawLength + length > this.raw.length) {
-			int grown = Math.max(this.raw.length * 2, this.rawLength + length + 1024);
+			int grown = Math.max(Math.max(this.raw.length * 2, this.rawLength + length), 8192);
 			this.raw = java.util.Arrays.copyOf(this.raw, Math.min(MAX_TEXT, grown));
 		}
 		events.getBytes(events.readerIndex(), this.raw, this.rawLength, length);
@@ -141,33 +284,6 @@ final class StreamUsage {
 				consumer.accept(data);
 			}
 			start = end;
-		}
-	}
-
-	/** Merges the usage an event's data reports, wherever it stands in it. */
-	private void readUsage(String data) {
-		if (data.isEmpty() || data.charAt(0) != '{') {
-			return;
-		}
-		try (JsonParser parser = Json.parser(data.getBytes(StandardCharsets.UTF_8))) {
-			String field = null;
-			JsonToken token;
-			while ((token = parser.nextToken()) != null) {
-				if (token == JsonToken.PROPERTY_NAME) {
-					field = parser.currentName();
-				}
-				else if (token == JsonToken.START_OBJECT && "usage".equals(field)) {
-					merge(Json.usage(parser));
-					field = null;
-				}
-				else if (token == JsonToken.START_OBJECT && "usageMetadata".equals(field)) {
-					merge(Json.geminiUsage(parser));
-					field = null;
-				}
-			}
-		}
-		catch (JacksonException ex) {
-			// not JSON: nothing to read
 		}
 	}
 
@@ -207,48 +323,6 @@ final class StreamUsage {
 		this.reasoning = Math.max(this.reasoning, usage.reasoningTokens());
 	}
 
-	/** An OpenAI usage chunk: no choices, a usage object. */
-	private static boolean usageOnly(String data) {
-		return data.contains("\"choices\":[]") && USAGE_MEMBER.matcher(data).find();
-	}
-
-	/** The event with its top-level {@code "usage"} member cut out (quotes inside JSON strings are escaped). */
-	private static String withoutUsage(String event) {
-		Matcher member = USAGE_MEMBER.matcher(event);
-		if (!member.find()) {
-			return event;
-		}
-		int from = member.start();
-		int to = member.end();
-		if ("{".equals(member.group(2))) {
-			to = closing(event, member.end(2) - 1) + 1;
-			// the comma after the object, when the member had none before it
-			Matcher comma = Pattern.compile("\\G\\s*,").matcher(event);
-			if (member.group(1) == null && comma.find(to)) {
-				to = comma.end();
-			}
-		}
-		else if (member.group(1) != null && member.group(3) != null) {
-			// a comma on each side: keep one
-			to = member.end() - member.group(3).length();
-		}
-		return event.substring(0, from) + event.substring(to);
-	}
-
-	private static int closing(String text, int open) {
-		int depth = 0;
-		for (int i = open; i < text.length(); i++) {
-			char c = text.charAt(i);
-			if (c == '{') {
-				depth++;
-			}
-			else if (c == '}' && --depth == 0) {
-				return i;
-			}
-		}
-		return text.length() - 1;
-	}
-
 	/** Where the event starting at {@code start} ends: after its blank line. */
 	private static int eventEnd(String all, int start) {
 		for (int i = start; i < all.length() - 1; i++) {
@@ -274,6 +348,82 @@ final class StreamUsage {
 			}
 		}
 		return (data != null) ? data.toString() : null;
+	}
+
+	/** Where the object opening at {@code open} closes (its {@code '}'}), strings and escapes skipped. */
+	private static int closing(ByteBuf events, int open, int to) {
+		int depth = 0;
+		boolean inString = false;
+		for (int i = open; i < to; i++) {
+			byte b = events.getByte(i);
+			if (inString) {
+				if (b == '\\') {
+					i++;
+				}
+				else if (b == '"') {
+					inString = false;
+				}
+			}
+			else if (b == '"') {
+				inString = true;
+			}
+			else if (b == '{') {
+				depth++;
+			}
+			else if (b == '}' && --depth == 0) {
+				return i;
+			}
+		}
+		return to - 1;
+	}
+
+	/** Where the event holding {@code at} starts: after the blank line before it, or at {@code from}. */
+	private static int eventStart(ByteBuf events, int from, int at) {
+		for (int i = at - 1; i > from; i--) {
+			if (events.getByte(i) == '\n' && (events.getByte(i - 1) == '\n'
+					|| (events.getByte(i - 1) == '\r' && i - 2 >= from && events.getByte(i - 2) == '\n'))) {
+				return i + 1;
+			}
+		}
+		return from;
+	}
+
+	/** Where the event holding {@code at} ends: after its blank line, or at {@code to}. */
+	private static int eventEnd(ByteBuf events, int at, int to) {
+		for (int i = at; i < to - 1; i++) {
+			if (events.getByte(i) == '\n') {
+				if (events.getByte(i + 1) == '\n') {
+					return i + 2;
+				}
+				if (events.getByte(i + 1) == '\r' && i + 2 < to && events.getByte(i + 2) == '\n') {
+					return i + 3;
+				}
+			}
+		}
+		return to;
+	}
+
+	private static int skipSpace(ByteBuf events, int at, int to) {
+		while (at < to && isSpace(events.getByte(at))) {
+			at++;
+		}
+		return at;
+	}
+
+	private static boolean isSpace(byte b) {
+		return b == ' ' || b == '\t' || b == '\r' || b == '\n';
+	}
+
+	private static boolean startsWith(ByteBuf events, int at, int to, byte[] prefix) {
+		if (to - at < prefix.length) {
+			return false;
+		}
+		for (int i = 0; i < prefix.length; i++) {
+			if (events.getByte(at + i) != prefix[i]) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 }

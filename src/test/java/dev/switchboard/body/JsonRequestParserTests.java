@@ -30,6 +30,19 @@ class JsonRequestParserTests {
 	}
 
 	@Test
+	void readsWhetherTheStreamAsksForUsageOnlyFromTheTopLevelStreamOptions() {
+		assertThat(parse("{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"x\":[1],\"include_usage\":true}}")
+			.asksStreamUsage()).isTrue();
+		assertThat(parse("{\"model\":\"m\",\"stream_options\":{\"include_usage\":false}}").asksStreamUsage()).isFalse();
+		assertThat(parse("{\"model\":\"m\",\"metadata\":{\"stream_options\":{\"include_usage\":true}}}").asksStreamUsage())
+			.as("nested elsewhere").isFalse();
+		JsonRequest asked = parse("{\"model\":\"m\",\"stream\":true}").withStreamUsage();
+		assertThat(asked.asksStreamUsage()).isTrue();
+		assertThat(new String(asked.bytes(), StandardCharsets.UTF_8))
+			.isEqualTo("{\"stream_options\":{\"include_usage\":true},\"model\":\"m\",\"stream\":true}");
+	}
+
+	@Test
 	void findsTheTopLevelModelAndSplicesOnlyItsValue() {
 		JsonRequest request = parse("{\"model\":\"fast\",\"temperature\":0.25,\"messages\":[]}");
 

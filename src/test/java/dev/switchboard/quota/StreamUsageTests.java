@@ -36,6 +36,30 @@ class StreamUsageTests {
 	}
 
 	@Test
+	void aUsageNamedInsideTheTextIsNeitherReadNorCut() {
+		String event = "data: " + HEAD + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"say \\\"usage\\\":null, {\\\"usage\\\":{}}\"},"
+				+ "\"finish_reason\":null}],\"usage\":null}\n\n";
+		StreamUsage reader = new StreamUsage(true);
+		assertThat(text(reader.onEvents(buffer(event))))
+			.isEqualTo(event.replace(",\"usage\":null}\n", "}\n"));
+		assertThat(reader.reported()).isEqualTo(TokenUsage.UNKNOWN);
+	}
+
+	@Test
+	void theResponsesApiReportsUsageInsideItsCompletedResponse() {
+		String events = "event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"id\":\"r\",\"usage\":null}}\n\n"
+				+ "event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"id\":\"r\","
+				+ "\"output\":[{\"type\":\"message\",\"content\":[{\"type\":\"output_text\",\"text\":\"a } b\"}]}],"
+				+ "\"usage\":{\"input_tokens\":11,\"input_tokens_details\":{\"cached_tokens\":2},\"output_tokens\":5,"
+				+ "\"output_tokens_details\":{\"reasoning_tokens\":1}}}}\n\n";
+		StreamUsage reader = new StreamUsage(false);
+		ByteBuf in = buffer(events);
+		assertThat(reader.onEvents(in)).isSameAs(in);
+		assertThat(reader.reported()).isEqualTo(new TokenUsage(11, 5, 2, 1, false));
+		in.release();
+	}
+
+	@Test
 	void aClientThatAskedForUsageGetsTheStreamUntouched() {
 		String asked = "data: " + HEAD + "\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2}}\n\ndata: [DONE]\n\n";
 		StreamUsage reader = new StreamUsage(false);
