@@ -82,7 +82,7 @@ public class CacheFilter implements GlobalFilter, Ordered {
 				return chain.filter(exchange);
 			}
 			CacheLookup lookup = new CacheLookup(this.cache, config, endpoint, plan.route(), policy, found.get(0),
-					body.bytes(), body.stream());
+					body.bytes(), body.stream(), control == Control.NO_CACHE);
 			return (control == Control.NO_CACHE) ? refresh(exchange, chain, lookup) : lookUp(exchange, chain, lookup);
 		});
 	}
@@ -109,14 +109,19 @@ public class CacheFilter implements GlobalFilter, Ordered {
 		if (!this.cache.store().inMemory()) {
 			stored = stored.publishOn(loop);
 		}
-		// Object: a stored answer (Found) or a flight to join, whichever comes first
-		Mono<Object> decision = stored.<Object>map(found -> new Found(found, "hit"))
+		// Object: a stored answer (Found) or a flight to join, whichever comes first; an answer this request may
+		// not be served (streams-from-json: false) is as good as none
+		Mono<Object> decision = stored.filter(lookup::servable)
+			.<Object>map(found -> new Found(found, "hit"))
 			.switchIfEmpty(Mono.defer(() -> {
-				Flight flight = this.cache.singleflight().current(exact);
+				Flight flight = this.cache.singleflight().current(lookup.flightKey());
 				if (flight != null) {
 					return Mono.just(flight);
 				}
-				return this.cache.similar(lookup).publishOn(loop).map(found -> new Found(found, "semantic-hit"));
+				return this.cache.similar(lookup)
+					.publishOn(loop)
+					.filter(lookup::servable)
+					.map(found -> new Found(found, "semantic-hit"));
 			}));
 		return decision.map(List::of).defaultIfEmpty(List.of()).flatMap(found -> {
 			if (found.isEmpty()) {
@@ -142,9 +147,9 @@ public class CacheFilter implements GlobalFilter, Ordered {
 
 	/** The first of its key in flight goes upstream; one that lost the race to lead joins the winner. */
 	private Mono<Void> lead(ServerWebExchange exchange, GatewayFilterChain chain, CacheLookup lookup) {
-		Flight flight = this.cache.singleflight().lead(lookup.key().exact());
+		Flight flight = this.cache.singleflight().lead(lookup.flightKey());
 		if (flight == null) {
-			Flight leader = this.cache.singleflight().current(lookup.key().exact());
+			Flight leader = this.cache.singleflight().current(lookup.flightKey());
 			if (leader != null) {
 				return follow(exchange, chain, lookup, leader);
 			}

@@ -30,10 +30,16 @@ final class CacheLookup {
 
 	private final RuntimeConfig config;
 
+	private final boolean refresh;
+
 	private volatile float @Nullable [] vector;
 
+	/**
+	 * @param refresh whether the request said {@code Cache-Control: no-cache}: not looked up, and its answer stored
+	 * whatever is stored already
+	 */
 	CacheLookup(ResponseCache cache, RuntimeConfig config, Endpoint endpoint, String route, CachePolicy policy,
-			CacheKey key, byte[] body, boolean stream) {
+			CacheKey key, byte[] body, boolean stream, boolean refresh) {
 		this.cache = cache;
 		this.config = config;
 		this.endpoint = endpoint;
@@ -42,6 +48,7 @@ final class CacheLookup {
 		this.key = key;
 		this.body = body;
 		this.stream = stream;
+		this.refresh = refresh;
 	}
 
 	/** The configuration snapshot the request is pinned to (an embedding model through the gateway resolves there). */
@@ -68,6 +75,28 @@ final class CacheLookup {
 	/** Whether the client asked for a stream. */
 	boolean stream() {
 		return this.stream;
+	}
+
+	/** Whether the request said {@code Cache-Control: no-cache}. */
+	boolean refresh() {
+		return this.refresh;
+	}
+
+	/**
+	 * Whether {@code stored} may serve this request in some form: always, but a JSON answer for a streaming request
+	 * on a route with {@code streams-from-json: false}, which wants the provider's own stream.
+	 */
+	boolean servable(CachedAnswer stored) {
+		return stored.stream() || !this.stream || this.policy.streamsFromJson();
+	}
+
+	/**
+	 * The key of this request's flight. With {@code streams-from-json: false} streaming requests fly apart from JSON
+	 * requests of the same exact key, so that a streaming request never follows a JSON leader whose answer it may
+	 * not be served (and a JSON request does not follow a streaming leader either: each form makes its own call).
+	 */
+	String flightKey() {
+		return (this.stream && !this.policy.streamsFromJson()) ? this.key.exact() + "/stream" : this.key.exact();
 	}
 
 	/** The client's request as a tree, for answers converted to its form (parsed when needed). */

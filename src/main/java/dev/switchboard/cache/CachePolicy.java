@@ -11,12 +11,15 @@ import java.time.Duration;
  * @param threshold semantic mode: the cosine similarity at or above which a stored answer is a hit
  * @param embedding semantic mode: {@code local}, or the alias or {@code provider/model} the gateway serves that
  * embeds the conversation
+ * @param streamsFromJson whether a streaming request may be served a stream told from a stored JSON answer; when not,
+ * that request is a miss and its upstream stream replaces the JSON answer
  */
-public record CachePolicy(CacheMode mode, Duration ttl, boolean shared, double threshold, String embedding) {
+public record CachePolicy(CacheMode mode, Duration ttl, boolean shared, double threshold, String embedding,
+		boolean streamsFromJson) {
 
-	/** A policy whose semantic mode, if any, embeds in the JVM. */
+	/** A policy whose semantic mode, if any, embeds in the JVM, and whose JSON answers serve streams too. */
 	public CachePolicy(CacheMode mode, Duration ttl, boolean shared, double threshold) {
-		this(mode, ttl, shared, threshold, CacheRules.LOCAL_EMBEDDING);
+		this(mode, ttl, shared, threshold, CacheRules.LOCAL_EMBEDDING, true);
 	}
 
 	/** Whether the embedding model runs in the gateway's JVM. */

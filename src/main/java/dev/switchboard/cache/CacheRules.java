@@ -115,7 +115,8 @@ public final class CacheRules {
 				}
 			}
 			if (mode != CacheMode.NONE && route.getModel() != null) {
-				byRoute.put(route.getModel(), new CachePolicy(mode, ttl, settings.isShared(), threshold, embedding));
+				byRoute.put(route.getModel(), new CachePolicy(mode, ttl, settings.isShared(), threshold, embedding,
+						settings.isStreamsFromJson()));
 			}
 		}
 		return byRoute.isEmpty() ? NONE : new CacheRules(byRoute, semantic);

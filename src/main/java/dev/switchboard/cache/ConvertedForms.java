@@ -31,14 +31,14 @@ final class ConvertedForms {
 		.build();
 
 	/**
-	 * {@code stored} in the form the lookup's client asked for, or {@code null} when it cannot be converted (the
-	 * request then goes upstream as a miss).
+	 * {@code stored} in the form the lookup's client asked for, or {@code null} when it cannot be converted or the
+	 * route does not want it converted ({@code streams-from-json: false}); the request then goes upstream as a miss.
 	 */
 	@Nullable CachedAnswer inClientForm(CacheLookup lookup, CachedAnswer stored) {
 		if (stored.stream() == lookup.stream()) {
 			return stored;
 		}
-		if (!AnswerForms.convertible(lookup.endpoint())) {
+		if (!lookup.servable(stored) || !AnswerForms.convertible(lookup.endpoint())) {
 			return null;
 		}
 		String key = lookup.key().exact() + (lookup.stream() ? "/stream/" : "/json/") + stored.storedAtMillis() + "/"

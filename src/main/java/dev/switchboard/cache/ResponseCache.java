@@ -81,13 +81,31 @@ final class ResponseCache {
 		return this.gateway.embed(lookup.config(), lookup.policy().embedding(), text);
 	}
 
+	/**
+	 * Puts {@code answer} in the store. With {@code streams-from-json: false} a JSON answer does not replace a
+	 * stream stored under its key meanwhile (a streaming and a JSON request of the key were in flight at once, each
+	 * in a flight of its own): the stream serves both forms, the JSON answer only one. A {@code no-cache}
+	 * request's answer replaces whatever is stored, as that request asked.
+	 */
+	private Mono<Void> keep(CacheLookup lookup, CachedAnswer answer) {
+		String key = lookup.key().exact();
+		Mono<Void> put = Mono.defer(() -> this.store.put(key, answer, lookup.policy().ttl()));
+		if (answer.stream() || lookup.policy().streamsFromJson() || lookup.refresh()
+				|| !AnswerForms.convertible(lookup.endpoint())) {
+			return put;
+		}
+		// Boolean: whether a stream is stored under the key
+		return this.store.get(key).map(CachedAnswer::stream).defaultIfEmpty(false)
+			.flatMap(streamStored -> streamStored ? Mono.<Void>empty() : put);
+	}
+
 	/** Vectors of different models are never compared: the model is part of the group. */
 	private static String group(CacheLookup lookup) {
 		return lookup.policy().embedding() + "\n" + Objects.requireNonNull(lookup.key().similar());
 	}
 
 	Mono<Void> store(CacheLookup lookup, CachedAnswer answer, float @Nullable [] vector) {
-		Mono<Void> put = this.store.put(lookup.key().exact(), answer, lookup.policy().ttl());
+		Mono<Void> put = keep(lookup, answer);
 		if (!lookup.comparable()) {
 			return put;
 		}

@@ -833,6 +833,12 @@ public class SwitchboardProperties {
 		/** Semantic mode's similarity and embedding model. */
 		private Semantic semantic = new Semantic();
 
+		/**
+		 * true (default): a streaming request may be served a stream told from a stored JSON answer; false: that is a
+		 * miss, and the upstream's stream replaces the JSON answer.
+		 */
+		private boolean streamsFromJson = true;
+
 		public String getMode() {
 			return this.mode;
 		}
@@ -863,6 +869,14 @@ public class SwitchboardProperties {
 
 		public void setSemantic(Semantic semantic) {
 			this.semantic = semantic;
+		}
+
+		public boolean isStreamsFromJson() {
+			return this.streamsFromJson;
+		}
+
+		public void setStreamsFromJson(boolean streamsFromJson) {
+			this.streamsFromJson = streamsFromJson;
 		}
 
 	}

@@ -58,6 +58,7 @@ class CacheRulesTests {
 		SwitchboardProperties.Route shortLived = route("brief", "exact");
 		shortLived.getCache().setTtl(Duration.ofSeconds(30));
 		shortLived.getCache().setShared(true);
+		shortLived.getCache().setStreamsFromJson(false);
 		List<String> problems = new ArrayList<>();
 
 		CacheRules rules = CacheRules.compile(cache, false, List.of(exact, shortLived, route("plain", "none")),
@@ -67,6 +68,8 @@ class CacheRulesTests {
 		assertThat(rules.of("fast")).isEqualTo(new CachePolicy(CacheMode.EXACT, Duration.ofMinutes(7), false, 0.92));
 		assertThat(rules.of("brief").ttl()).isEqualTo(Duration.ofSeconds(30));
 		assertThat(rules.of("brief").shared()).isTrue();
+		assertThat(rules.of("fast").streamsFromJson()).as("the default: streams told from JSON answers").isTrue();
+		assertThat(rules.of("brief").streamsFromJson()).isFalse();
 		assertThat(rules.of("plain")).isNull();
 		assertThat(rules.anySemantic()).isFalse();
 	}

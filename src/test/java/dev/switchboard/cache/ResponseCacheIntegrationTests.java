@@ -1,5 +1,6 @@
 package dev.switchboard.cache;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,7 @@ import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.github.tomakehurst.wiremock.matching.StringValuePattern;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.HttpResponseFor;
@@ -32,6 +34,7 @@ import dev.switchboard.testsupport.GatewayIntegrationTest;
 import dev.switchboard.testsupport.OpenAiFixtures;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -46,6 +49,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ResponseCacheIntegrationTests extends GatewayIntegrationTest {
 
 	private static final String CHAT = "/v1/chat/completions";
+
+	/** An upstream request that asks for a stream. */
+	static final StringValuePattern STREAMING = matchingJsonPath("$[?(@.stream == true)]");
 
 	private final List<AutoCloseable> sdks = new ArrayList<>();
 
@@ -160,6 +166,69 @@ class ResponseCacheIntegrationTests extends GatewayIntegrationTest {
 		assertThat(streamed).hasToString("Whole then streamed");
 		assertThat(chunks).filteredOn(chunk -> chunk.choices().stream().anyMatch(c -> c.finishReason().isPresent()))
 			.hasSize(1);
+		PRIMARY.verify(1, postRequestedFor(urlEqualTo(CHAT)));
+	}
+
+	@Test
+	void withStreamsFromJsonOffAStreamMissesAStoredJsonAnswerAndTheProvidersStreamThenServesBothForms() {
+		String events = OpenAiFixtures.stream("c-model", "The ", "provider's ", "own ", "chunks");
+		stubJsonAndStream("Whole first", events);
+		String text = prompt();
+		String stream = streamBody("cached-streams", text);
+
+		EntityExchangeResult<byte[]> json = send(chatBody("cached-streams", text), null);
+		EntityExchangeResult<byte[]> upstream = send(stream, null);
+		EntityExchangeResult<byte[]> replayed = send(stream, null);
+		HttpResponseFor<ChatCompletion> assembled = this.openAi.chat().completions().withRawResponse()
+			.create(chat("cached-streams", text));
+
+		assertThat(json.getResponseHeaders().getFirst("x-switchboard-cache")).isEqualTo("miss");
+		assertThat(upstream.getResponseHeaders().getFirst("x-switchboard-cache")).as("a stored JSON answer is not told as a stream")
+			.isEqualTo("miss");
+		assertThat(new String(upstream.getResponseBody(), StandardCharsets.UTF_8))
+			.as("the provider's whole stream").isEqualTo(events);
+		assertThat(replayed.getResponseHeaders().getFirst("x-switchboard-cache")).isEqualTo("hit");
+		assertThat(replayed.getResponseBody()).as("byte for byte the stream that replaced the JSON answer")
+			.isEqualTo(upstream.getResponseBody());
+		assertThat(assembled.headers().values("x-switchboard-cache")).containsExactly("hit");
+		assertThat(assembled.parse().choices().get(0).message().content()).as("assembled from the stored stream")
+			.hasValue("The provider's own chunks");
+		PRIMARY.verify(2, postRequestedFor(urlEqualTo(CHAT)));
+		PRIMARY.verify(1, postRequestedFor(urlEqualTo(CHAT)).withRequestBody(STREAMING));
+	}
+
+	@Test
+	void withStreamsFromJsonOffANoCacheJsonAnswerStillReplacesAStoredStream() {
+		stubJsonAndStream("Fresh and whole", OpenAiFixtures.stream("c-model", "Stored ", "first"));
+		String text = prompt();
+		String stream = streamBody("cached-streams", text);
+		String json = chatBody("cached-streams", text);
+
+		send(stream, null);
+		EntityExchangeResult<byte[]> fresh = send(json, "no-cache");
+		EntityExchangeResult<byte[]> hit = send(json, null);
+		EntityExchangeResult<byte[]> streamAgain = send(stream, null);
+
+		assertThat(fresh.getResponseHeaders().getFirst("x-switchboard-cache")).isEqualTo("bypass");
+		assertThat(hit.getResponseHeaders().getFirst("x-switchboard-cache")).isEqualTo("hit");
+		assertThat(new String(hit.getResponseBody(), StandardCharsets.UTF_8)).as("the fresh answer, as no-cache asked")
+			.contains("Fresh and whole");
+		assertThat(streamAgain.getResponseHeaders().getFirst("x-switchboard-cache")).as("only JSON is stored now")
+			.isEqualTo("miss");
+		PRIMARY.verify(3, postRequestedFor(urlEqualTo(CHAT)));
+	}
+
+	@Test
+	void withTheDefaultAStreamIsToldFromAStoredJsonAnswerEvenWhenTheProviderWouldStream() {
+		stubJsonAndStream("Told as a stream", OpenAiFixtures.stream("c-model", "Never ", "asked"));
+		String text = prompt();
+
+		send(chatBody("cached", text), null);
+		EntityExchangeResult<byte[]> told = send(streamBody("cached", text), null);
+
+		assertThat(told.getResponseHeaders().getFirst("x-switchboard-cache")).isEqualTo("hit");
+		assertThat(new String(told.getResponseBody(), StandardCharsets.UTF_8))
+			.contains("Told as a stream").doesNotContain("Never");
 		PRIMARY.verify(1, postRequestedFor(urlEqualTo(CHAT)));
 	}
 
@@ -407,6 +476,15 @@ class ResponseCacheIntegrationTests extends GatewayIntegrationTest {
 		PRIMARY.stubFor(post(CHAT).willReturn(aResponse().withStatus(200)
 			.withHeader("Content-Type", "application/json")
 			.withBody(OpenAiFixtures.completion("c-model", content))));
+	}
+
+	/** JSON for a request without {@code "stream": true}, {@code events} for one with it. */
+	private static void stubJsonAndStream(String content, String events) {
+		stubJson(content);
+		PRIMARY.stubFor(post(CHAT).atPriority(1).withRequestBody(STREAMING).willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "text/event-stream")
+			.withBody(events)
+			.withChunkedDribbleDelay(4, 40)));
 	}
 
 	private static void stubStream(String events) {

@@ -34,6 +34,12 @@ class SemanticCacheIntegrationTests extends GatewayIntegrationTest {
 	@Autowired
 	private MeterRegistry meters;
 
+	/**
+	 * A max_tokens no other test sends: the stubbed embeddings are the same in every test, and a parameter of its own
+	 * keeps a test's conversations apart from the others'.
+	 */
+	private final int maxTokens = 1 + (int) (System.nanoTime() % 1_000_000);
+
 	@Test
 	void paraphrasesAreSemanticHitsAndOtherQuestionsMisses() throws InterruptedException {
 		PRIMARY.stubFor(post(CHAT).willReturn(aResponse().withStatus(200)
@@ -99,6 +105,57 @@ class SemanticCacheIntegrationTests extends GatewayIntegrationTest {
 		PRIMARY.verify(3, postRequestedFor(urlEqualTo("/v1/embeddings"))
 			.withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.model",
 					com.github.tomakehurst.wiremock.client.WireMock.equalTo("e-model"))));
+	}
+
+	@Test
+	void withStreamsFromJsonOffASimilarJsonAnswerIsNotToldAsAStream() throws InterruptedException {
+		PRIMARY.stubFor(post(CHAT).willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "application/json")
+			.withBody(OpenAiFixtures.completion("c-model", "Paris, as JSON"))));
+		String events = OpenAiFixtures.stream("c-model", "Paris, ", "streamed");
+		PRIMARY.stubFor(post(CHAT).atPriority(1).withRequestBody(ResponseCacheIntegrationTests.STREAMING)
+			.willReturn(aResponse().withStatus(200)
+				.withHeader("Content-Type", "text/event-stream")
+				.withBody(events)));
+		String tag = Long.toString(System.nanoTime());
+		embeds("capital of France", "[1.0, 0.0, 0.0]");
+		embeds("capital city of France", "[0.98, 0.2, 0.0]");
+
+		EntityExchangeResult<byte[]> told = exchange("cached-semantic-remote", "What is the capital of France? " + tag, false);
+		Thread.sleep(100);
+		EntityExchangeResult<byte[]> toldAsStream = exchange("cached-semantic-remote", "The capital city of France? " + tag,
+				true);
+		EntityExchangeResult<byte[]> json = exchange("cached-semantic-streams", "What is the capital of France? " + tag, false);
+		Thread.sleep(100);
+		EntityExchangeResult<byte[]> upstream = exchange("cached-semantic-streams", "The capital city of France? " + tag,
+				true);
+		Thread.sleep(100);
+		EntityExchangeResult<byte[]> replayed = exchange("cached-semantic-streams", "The capital city of France? " + tag,
+				true);
+
+		assertThat(told.getResponseHeaders().getFirst("x-switchboard-cache")).isEqualTo("miss");
+		assertThat(toldAsStream.getResponseHeaders().getFirst("x-switchboard-cache")).as("the default: told from JSON")
+			.isEqualTo("semantic-hit");
+		assertThat(json.getResponseHeaders().getFirst("x-switchboard-cache")).isEqualTo("miss");
+		assertThat(upstream.getResponseHeaders().getFirst("x-switchboard-cache")).as("streams-from-json: false")
+			.isEqualTo("miss");
+		assertThat(new String(upstream.getResponseBody(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(events);
+		assertThat(replayed.getResponseHeaders().getFirst("x-switchboard-cache")).isEqualTo("hit");
+		assertThat(replayed.getResponseBody()).isEqualTo(upstream.getResponseBody());
+		PRIMARY.verify(3, postRequestedFor(urlEqualTo(CHAT)));
+	}
+
+	private EntityExchangeResult<byte[]> exchange(String model, String prompt, boolean stream) {
+		return this.client.post()
+			.uri(CHAT)
+			.header("Authorization", "Bearer " + TEAM_A_KEY)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"model\":\"" + model + "\",\"max_tokens\":" + this.maxTokens + ",\"stream\":" + stream
+					+ ",\"messages\":[{\"role\":\"user\","
+					+ "\"content\":" + Json.quote(prompt) + "}]}")
+			.exchange()
+			.expectBody()
+			.returnResult();
 	}
 
 	private static void embeds(String words, String vector) {

@@ -147,6 +147,42 @@ class SingleflightIntegrationTests extends GatewayIntegrationTest {
 		PRIMARY.verify(4, postRequestedFor(urlEqualTo(CHAT)));
 	}
 
+	@Test
+	void withStreamsFromJsonOffAStreamAndAJsonRequestInFlightTogetherEachGetItsOwnFormAndTheStreamIsKept() {
+		String events = OpenAiFixtures.stream("c-model", "A ", "stream ", "of ", "its ", "own");
+		PRIMARY.stubFor(post(CHAT).willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "application/json")
+			.withBody(OpenAiFixtures.completion("c-model", "Slow and whole"))
+			.withFixedDelay(1000)));
+		PRIMARY.stubFor(post(CHAT).atPriority(1).withRequestBody(ResponseCacheIntegrationTests.STREAMING)
+			.willReturn(aResponse().withStatus(200)
+				.withHeader("Content-Type", "text/event-stream")
+				.withBody(events)
+				.withChunkedDribbleDelay(4, 200)));
+		String text = ResponseCacheIntegrationTests.prompt();
+		String json = ResponseCacheIntegrationTests.chatBody("cached-streams", text);
+		String stream = ResponseCacheIntegrationTests.streamBody("cached-streams", text);
+
+		// the JSON request leads first; the stream, sent while it is in flight, must not follow it
+		List<Reply> inArrivalOrder = Flux.merge(send(json), Mono.delay(Duration.ofMillis(100)).then(send(stream)))
+			.collectList()
+			.block(Duration.ofSeconds(15));
+		Reply replayed = send(stream).block(Duration.ofSeconds(10));
+		Reply assembled = send(json).block(Duration.ofSeconds(10));
+
+		assertThat(inArrivalOrder).hasSize(2);
+		Reply streamed = inArrivalOrder.get(0);
+		assertThat(streamed.body()).as("the provider's stream, ended before the slow JSON answer").isEqualTo(events);
+		assertThat(streamed.cache()).isEqualTo("miss");
+		assertThat(inArrivalOrder.get(1).cache()).isEqualTo("miss");
+		assertThat(inArrivalOrder.get(1).body()).contains("Slow and whole");
+		assertThat(replayed.cache()).as("the JSON answer, stored after it, did not replace the stream").isEqualTo("hit");
+		assertThat(replayed.body()).isEqualTo(events);
+		assertThat(assembled.cache()).isEqualTo("hit");
+		assertThat(assembled.body()).contains("A stream of its own");
+		PRIMARY.verify(2, postRequestedFor(urlEqualTo(CHAT)));
+	}
+
 	private Mono<Reply> send(String body) {
 		return this.web.post()
 			.uri(CHAT)
