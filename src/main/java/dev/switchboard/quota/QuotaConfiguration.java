@@ -41,8 +41,14 @@ public class QuotaConfiguration {
 	}
 
 	@Bean
-	QuotaFilter quotaFilter(RuntimeConfigHolder configs, QuotaStore store, TokenCounter tokens, QuotaMetrics metrics) {
-		return new QuotaFilter(configs, new QuotaService(store, tokens, metrics));
+	KeyLimits keyLimits() {
+		return new KeyLimits();
+	}
+
+	@Bean
+	QuotaFilter quotaFilter(RuntimeConfigHolder configs, QuotaStore store, TokenCounter tokens, QuotaMetrics metrics,
+			KeyLimits keyLimits) {
+		return new QuotaFilter(configs, new QuotaService(store, tokens, metrics), keyLimits);
 	}
 
 	@Bean

@@ -1,5 +1,6 @@
 package dev.switchboard.quota;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 import dev.switchboard.config.SwitchboardProperties;
+import dev.switchboard.support.LimitsSpec;
 import dev.switchboard.support.TokenUsage;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -124,6 +126,43 @@ class QuotaUnitTests {
 				"switchboard.prices[nobody/model]: prices a route alias or a provider/model of a configured provider; "
 						+ "'nobody/model' is neither (a key with a '/' needs brackets: \"[openai/gpt-4o-mini]\")",
 				"switchboard.prices[nobody/model]: prices must not be negative");
+	}
+
+	@Test
+	void aKeysLimitsAreCompiledOncePerVersionAndAgainWhenTheyChange() {
+		KeyLimits limits = new KeyLimits();
+		LimitsSpec two = new LimitsSpec(2L, null, null,
+				new LimitsSpec.Budget(new BigDecimal("0.0123"), null, "week", 0.8));
+		Limit first = limits.of("team-x", two);
+		assertThat(first).isEqualTo(new Limit(Scope.KEY, "team-x", 2, 0, 0,
+				new Limit.Budget(12_300, 0, BudgetPeriod.WEEK, 0.8)));
+		assertThat(limits.of("team-x", two)).as("the same version: the compiled limit, not a new one").isSameAs(first);
+		assertThat(limits.of("team-x", new LimitsSpec(2L, null, null,
+				new LimitsSpec.Budget(new BigDecimal("0.0123"), null, "week", 0.8))))
+			.as("an equal spec (a key read again by a sync)").isSameAs(first);
+		assertThat(limits.of("team-x", new LimitsSpec(10L, null, null, null)).requestsPerMinute())
+			.as("a changed spec is compiled again").isEqualTo(10);
+		assertThat(limits.of("team-x", null)).isNull();
+		assertThat(limits.of("team-y", new LimitsSpec(null, null, null, null))).as("nothing limited").isNull();
+		assertThat(QuotaKeys.limit(first, "rpm")).as("the counters of a configured key of that name")
+			.isEqualTo("sb:q:key:team-x:rpm");
+	}
+
+	@Test
+	void theLimitsOfConfigurationAndOfTheAdminApiAreCheckedByTheSameRules() {
+		LimitsProperties settings = new LimitsProperties();
+		settings.setTokensPerMinute(-5L);
+		LimitsProperties.BudgetProperties budget = new LimitsProperties.BudgetProperties();
+		budget.setUsd(5.0);
+		budget.setTokens(100L);
+		settings.setBudget(budget);
+		assertThat(settings.toSpec().problems()).extracting(LimitsSpec.Problem::field)
+			.containsExactly("tokens-per-minute", "budget");
+		for (String period : LimitsSpec.PERIODS) {
+			assertThat(BudgetPeriod.of(period)).as(period).isNotNull();
+		}
+		assertThat(LimitsSpec.PERIODS).as("every period the quota knows can be written")
+			.hasSize(BudgetPeriod.values().length);
 	}
 
 }
