@@ -1,5 +1,10 @@
 package dev.switchboard.auth;
 
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -16,12 +21,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static dev.switchboard.testsupport.GatewayErrors.assertGatewayError;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The {@code limits} of keys issued through {@code /admin/keys}, through HTTP: checked like configured limits when a
  * key is issued or changed, enforced by the quota slot like a configured key's (same refusals, headers and
- * counters), changed by {@code PATCH} from the next request on. Every key has a name of its own, so its counters are
- * its own.
+ * counters), changed by {@code PATCH} from the next request on, and their budget's spend shown in the records. Every
+ * key has a name of its own, so its counters are its own.
  */
 class ApiKeyLimitsIntegrationTests extends GatewayIntegrationTest {
 
@@ -116,9 +122,53 @@ class ApiKeyLimitsIntegrationTests extends GatewayIntegrationTest {
 		assertThat(Long.parseLong(refused.getResponseHeaders().getFirst("Retry-After"))).as("until the UTC day ends")
 			.isBetween(1L, 86_400L);
 
+		JsonNode spend = AdminApi.read(admin.call(HttpMethod.GET, "/admin/keys/" + name, null)).get("spend");
+		assertThat(spend.get("tokens").asLong()).as("this period's spend, in the budget's unit").isEqualTo(1000);
+		assertThat(spend.get("period").asString()).isEqualTo("day");
+		assertThat(spend.get("since").asString())
+			.isEqualTo(LocalDate.now(ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant().toString());
+
 		admin.call(HttpMethod.PATCH, "/admin/keys/" + name,
 				"{\"limits\":{\"budget\":{\"tokens\":5000,\"period\":\"day\"}}}");
 		assertThat(chat(issued.key(), body).getStatus().value()).as("a larger budget admits again").isEqualTo(200);
+	}
+
+	@Test
+	void showsThisPeriodsSpendOfADollarBudgetInTheRecordAndTheList() {
+		AdminApi admin = admin();
+		// 1,000 input and 500 output tokens of gpt-4o-mini: 1000 x 0.15 + 500 x 0.60 per million = $0.00045
+		PRIMARY.stubFor(post(CHAT).willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-4o-mini\","
+					+ "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},"
+					+ "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1000,\"completion_tokens\":500,"
+					+ "\"total_tokens\":1500}}")));
+		String name = name("usd");
+		AdminApi.Issued issued = admin.issue("{\"name\":\"" + name
+				+ "\",\"limits\":{\"budget\":{\"usd\":1,\"period\":\"month\"}}}");
+		assertThat(issued.record().get("spend").get("usd").decimalValue()).as("nothing spent yet")
+			.isEqualByComparingTo("0");
+		String body = "{\"model\":\"fast\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}";
+		EntityExchangeResult<byte[]> answer = chat(issued.key(), body);
+		assertThat(answer.getResponseHeaders().getFirst("x-switchboard-cost-usd")).isEqualTo("0.000450");
+
+		// the reservation is replaced by the real cost as the answer ends
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(AdminApi
+			.read(admin.call(HttpMethod.GET, "/admin/keys/" + name, null)).get("spend").get("usd").decimalValue())
+			.isEqualByComparingTo("0.00045"));
+		JsonNode spend = AdminApi.read(admin.call(HttpMethod.GET, "/admin/keys/" + name, null)).get("spend");
+		assertThat(spend.get("period").asString()).isEqualTo("month");
+		assertThat(spend.get("since").asString()).isEqualTo(
+				LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant().toString());
+
+		Map<String, JsonNode> listed = new HashMap<>();
+		AdminApi.read(admin.call(HttpMethod.GET, "/admin/keys", null)).get("data")
+			.forEach(record -> listed.put(record.get("name").asString(), record));
+		assertThat(listed.get(name).get("spend").get("usd").decimalValue()).isEqualByComparingTo("0.00045");
+		assertThat(listed.get("team-a").get("spend").isNull()).as("no budget, no spend").isTrue();
+		assertThat(listed.get("quota-budget").get("spend").get("period").asString())
+			.as("a configured key's budget too").isEqualTo("day");
+		assertThat(listed.get("quota-budget").get("spend").has("tokens")).isTrue();
 	}
 
 	@Test

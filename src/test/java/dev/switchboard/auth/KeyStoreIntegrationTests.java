@@ -97,7 +97,8 @@ class KeyStoreIntegrationTests {
 				"--switchboard.state.redis.url=" + redis.url(), "--switchboard.auth.key-sync-interval=200ms");
 		AdminApi admin = new AdminApi(ExtraGateway.client(one), BOSS_KEY);
 
-		AdminApi.Issued limited = admin.issue("{\"name\":\"limited\",\"limits\":{\"requests-per-minute\":2}}");
+		AdminApi.Issued limited = admin.issue("{\"name\":\"limited\",\"limits\":{\"requests-per-minute\":2,"
+				+ "\"budget\":{\"tokens\":1000000,\"period\":\"total\"}}}");
 		// the other replica has the limits from the record in Redis; a key it does not know yet is refused before
 		// the quota slot, so only the 200 counts
 		untilStatus(other, limited.key(), 200);
@@ -107,7 +108,9 @@ class KeyStoreIntegrationTests {
 		assertThat(AdminApi.body(third)).contains("rate_limit_exceeded").contains("key 'limited'");
 		assertThat(third.getResponseHeaders().getFirst("Retry-After")).isNotBlank();
 
-		admin.call(HttpMethod.PATCH, "/admin/keys/limited", "{\"limits\":{\"requests-per-minute\":50}}");
+		// the block is replaced whole: the budget is given again
+		admin.call(HttpMethod.PATCH, "/admin/keys/limited", "{\"limits\":{\"requests-per-minute\":50,"
+				+ "\"budget\":{\"tokens\":1000000,\"period\":\"total\"}}}");
 		long changed = System.nanoTime();
 		long applied = untilStatus(other, limited.key(), 200);
 		assertThat(Duration.ofNanos(applied - changed)).as("a raised limit in force on the other replica within a second")
@@ -115,6 +118,10 @@ class KeyStoreIntegrationTests {
 		JsonNode onTheOther = AdminApi.read(new AdminApi(ExtraGateway.client(other), BOSS_KEY)
 			.call(HttpMethod.GET, "/admin/keys/limited", null));
 		assertThat(onTheOther.get("limits").get("requests-per-minute").asLong()).isEqualTo(50);
+		assertThat(onTheOther.get("spend").get("tokens").asLong()).as("spent on either replica, read from Redis")
+			.isPositive();
+		assertThat(onTheOther.get("spend").get("period").asString()).isEqualTo("total");
+		assertThat(onTheOther.get("spend").get("since").isNull()).as("a total budget never began a period").isTrue();
 	}
 
 	@Test
