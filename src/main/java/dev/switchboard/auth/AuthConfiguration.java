@@ -3,6 +3,7 @@ package dev.switchboard.auth;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -14,6 +15,7 @@ import dev.switchboard.state.OnUnavailable;
 import dev.switchboard.state.RedisState;
 import dev.switchboard.state.StateAvailability;
 import dev.switchboard.state.StateStore;
+import dev.switchboard.support.KeySpend;
 
 /**
  * The auth capability: who calls (configured and API keys), what each key may do, the actuator guard, and the admin
@@ -78,10 +80,12 @@ public class AuthConfiguration {
 		return new KeyAudit(registry);
 	}
 
+	/** Records show their budget's spend as the quota capability reads it, when there is one. */
 	@Bean
 	RouterFunction<ServerResponse> keyAdminRoutes(RuntimeConfigHolder configs, Callers callers, ApiKeys apiKeys,
-			LastUsed lastUsed, KeyAudit audit) {
-		return new KeyAdminHandler(configs, callers, apiKeys, lastUsed, audit).routes();
+			LastUsed lastUsed, KeyAudit audit, ObjectProvider<KeySpend> spend) {
+		return new KeyAdminHandler(configs, callers, apiKeys, lastUsed, audit, spend.getIfAvailable(() -> KeySpend.NONE))
+			.routes();
 	}
 
 }

@@ -6,6 +6,8 @@ import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.switchboard.support.LimitsSpec;
+
 /**
  * An authenticated caller: a key from configuration or one issued through {@code /admin/keys}, compiled once so that
  * every check on the request path is a field read or a small match.
@@ -19,10 +21,12 @@ import org.jspecify.annotations.Nullable;
  * @param expiresAt when it stops working, or {@code null} for never
  * @param byo whether it may bring its own provider credential ({@code x-provider-api-key})
  * @param guardrails names of the guardrails its requests get besides the global ones and their route's
+ * @param limits its rate limits, concurrency and budget as written, for the quota slot to compile, or {@code null}
+ * for none
  */
 public record GatewayKey(String name, ModelPolicy models, Role role, EndpointPolicy endpoints,
 		@Nullable Set<String> providers, @Nullable IpRanges ipAllow, @Nullable Instant expiresAt, boolean byo,
-		List<String> guardrails) {
+		List<String> guardrails, @Nullable LimitsSpec limits) {
 
 	public GatewayKey {
 		guardrails = List.copyOf(guardrails);
@@ -35,7 +39,8 @@ public record GatewayKey(String name, ModelPolicy models, Role role, EndpointPol
 
 	/** A key with no scope but its models: an admin or a user. */
 	public GatewayKey(String name, ModelPolicy models, boolean admin) {
-		this(name, models, admin ? Role.ADMIN : Role.USER, EndpointPolicy.any(), null, null, null, false, List.of());
+		this(name, models, admin ? Role.ADMIN : Role.USER, EndpointPolicy.any(), null, null, null, false, List.of(),
+				null);
 	}
 
 	/** Whether it may call {@code /admin/**}, actuator writes and {@code /actuator/gateway/**}. */

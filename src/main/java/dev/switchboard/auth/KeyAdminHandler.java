@@ -3,8 +3,10 @@ package dev.switchboard.auth;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -31,6 +33,8 @@ import dev.switchboard.state.StateUnavailableException;
 import dev.switchboard.support.ErrorBodies;
 import dev.switchboard.support.ErrorCode;
 import dev.switchboard.support.GatewayException;
+import dev.switchboard.support.KeySpend;
+import dev.switchboard.support.LimitsSpec;
 
 /**
  * The admin API of gateway keys, {@code /admin/keys}: issue, list, read, change, rotate and revoke. Answered only to a
@@ -64,13 +68,17 @@ public final class KeyAdminHandler {
 
 	private final KeyAudit audit;
 
+	private final KeySpend spend;
+
+	/** @param spend where the records' {@code spend} is read: the quota capability's counters */
 	public KeyAdminHandler(RuntimeConfigHolder configs, Callers callers, ApiKeys apiKeys, LastUsed lastUsed,
-			KeyAudit audit) {
+			KeyAudit audit, KeySpend spend) {
 		this.configs = configs;
 		this.callers = callers;
 		this.apiKeys = apiKeys;
 		this.lastUsed = lastUsed;
 		this.audit = audit;
+		this.spend = spend;
 	}
 
 	public RouterFunction<ServerResponse> routes() {
@@ -146,28 +154,29 @@ public final class KeyAdminHandler {
 						return Mono.error(taken(name));
 					}
 					this.apiKeys.index().put(record);
-					return json(HttpStatus.CREATED, withKey(key, record));
+					return withKey(key, record).flatMap(out -> json(HttpStatus.CREATED, out));
 				});
 			});
 		});
 	}
 
-	/** Thousands of records are milliseconds of JSON: written on a parallel worker, not on the event loop. */
+	/**
+	 * Thousands of records are milliseconds of JSON: written on a parallel worker, not on the event loop, after one
+	 * batched read of the spend of every key with a budget.
+	 */
 	private Mono<ServerResponse> list(RuntimeConfig config) {
-		return Mono.fromCallable(() -> {
+		List<KeyRecord> records = new ArrayList<>(config.keys().records());
+		records.addAll(this.apiKeys.records());
+		return spend(records).publishOn(Schedulers.parallel()).map(spends -> {
 			ObjectNode out = MAPPER.createObjectNode();
 			ArrayNode data = out.putArray("data");
-			List<KeyRecord> records = new ArrayList<>(config.keys().records());
-			records.addAll(this.apiKeys.records());
-			records.forEach(record -> data.add(view(record)));
+			records.forEach(record -> data.add(record.toView(this.lastUsed.of(record.name()), spends.get(record.name()))));
 			return MAPPER.writeValueAsBytes(out);
-		})
-			.subscribeOn(Schedulers.parallel())
-			.flatMap(bytes -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(bytes));
+		}).flatMap(bytes -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(bytes));
 	}
 
 	private Mono<ServerResponse> get(String name, RuntimeConfig config) {
-		return json(HttpStatus.OK, view(existing(name, config)));
+		return view(existing(name, config)).flatMap(out -> json(HttpStatus.OK, out));
 	}
 
 	private Mono<ServerResponse> patch(ServerRequest request, String name, RuntimeConfig config) {
@@ -180,8 +189,8 @@ public final class KeyAdminHandler {
 			KeyRecord after = before.withSpec(spec(before.spec(), body, config), Instant.now());
 			return this.apiKeys.store().update(after).then(Mono.defer(() -> {
 				this.apiKeys.index().put(after);
-				return json(HttpStatus.OK, view(after));
-			}));
+				return view(after);
+			})).flatMap(out -> json(HttpStatus.OK, out));
 		});
 	}
 
@@ -204,8 +213,8 @@ public final class KeyAdminHandler {
 						keepOld ? now.plus(graceTime) : null);
 				return this.apiKeys.store().update(after).then(Mono.defer(() -> {
 					this.apiKeys.index().put(after);
-					return json(HttpStatus.OK, withKey(key, after));
-				}));
+					return withKey(key, after);
+				})).flatMap(out -> json(HttpStatus.OK, out));
 			});
 		});
 	}
@@ -252,15 +261,35 @@ public final class KeyAdminHandler {
 		return record;
 	}
 
-	private ObjectNode view(KeyRecord record) {
-		return record.toView(this.lastUsed.of(record.name()));
+	/** The record as the API shows it, with its spend. */
+	private Mono<ObjectNode> view(KeyRecord record) {
+		return spend(List.of(record))
+			.map(spends -> record.toView(this.lastUsed.of(record.name()), spends.get(record.name())));
 	}
 
-	private static ObjectNode withKey(String key, KeyRecord record) {
-		ObjectNode out = MAPPER.createObjectNode();
-		out.put("key", key);
-		out.set("record", record.toView(null));
-		return out;
+	/** A new or rotated key and its record: the one answer that carries the key. */
+	private Mono<ObjectNode> withKey(String key, KeyRecord record) {
+		return spend(List.of(record)).map(spends -> {
+			ObjectNode out = MAPPER.createObjectNode();
+			out.put("key", key);
+			out.set("record", record.toView(null, spends.get(record.name())));
+			return out;
+		});
+	}
+
+	/**
+	 * This period's spend of the records with a budget, by name, in one read; none asked for when no record has a
+	 * budget. A configured and an API key of the same name share the counters of that name, so one read serves both.
+	 */
+	private Mono<Map<String, KeySpend.Spend>> spend(List<KeyRecord> records) {
+		Map<String, LimitsSpec> budgets = new HashMap<>();
+		for (KeyRecord record : records) {
+			LimitsSpec limits = record.spec().limits();
+			if (limits != null && limits.budget() != null) {
+				budgets.putIfAbsent(record.name(), limits);
+			}
+		}
+		return budgets.isEmpty() ? Mono.just(Map.of()) : this.spend.of(budgets);
 	}
 
 	/** {@code base} changed, checked whole; the guardrails it names must be configured ones. */

@@ -7,6 +7,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.switchboard.support.KeySpend;
+
 /**
  * One gateway key as the admin API shows it and the key store keeps it: its name, the SHA-256 of the key (never the
  * key), the last four characters for people to tell keys apart, and its description. After a rotation with a grace
@@ -40,8 +42,11 @@ public record KeyRecord(String name, String sha256, @Nullable String last4, KeyS
 		return CONFIG.equals(this.source);
 	}
 
-	/** The record the admin API shows: never a key and never a digest beyond its {@link #id()}. */
-	public ObjectNode toView(@Nullable Instant lastUsedAt) {
+	/**
+	 * The record the admin API shows: never a key and never a digest beyond its {@link #id()}.
+	 * @param spend this period's spend of its budget, or {@code null} without a budget (or when it could not be read)
+	 */
+	public ObjectNode toView(@Nullable Instant lastUsedAt, KeySpend.@Nullable Spend spend) {
 		ObjectNode out = MAPPER.createObjectNode();
 		out.put("name", this.name);
 		out.put("id", id());
@@ -50,6 +55,7 @@ public record KeyRecord(String name, String sha256, @Nullable String last4, KeyS
 		out.put("source", this.source);
 		out.put("created-at", this.createdAt.toString());
 		out.put("last-used-at", (lastUsedAt != null) ? lastUsedAt.toString() : null);
+		out.set("spend", (spend != null) ? spend.toJson() : out.nullNode());
 		if (this.previousUntil != null) {
 			out.put("previous-valid-until", this.previousUntil.toString());
 		}

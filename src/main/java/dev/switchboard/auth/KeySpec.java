@@ -15,14 +15,16 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.switchboard.support.LimitsSpec;
+
 /**
  * What a key may do, as its owner wrote it: the role, the scopes (each {@code null} for "no restriction"), expiry,
  * BYO, and the limits, guardrails and metadata that other capabilities read. The same description serves the keys of
  * {@code switchboard.auth.keys} and the keys of the admin API; {@link #compile} turns it into the {@link GatewayKey}
  * the request path checks.
  * <p>
- * {@code limits} and {@code guardrails} are kept as the JSON they were given (an object and a list of names) for the
- * quota and guardrails capabilities to read.
+ * {@code limits} is kept in the neutral {@link LimitsSpec} the quota capability compiles, checked by the same rules
+ * as configured limits; {@code guardrails} as the JSON list of names it was given, for the guardrails capability.
  *
  * @param role what the key may do beyond its scopes
  * @param models model names or globs, or {@code null} for every model
@@ -31,13 +33,13 @@ import tools.jackson.databind.node.ObjectNode;
  * @param ipAllow CIDRs, or {@code null} for any address
  * @param expiresAt when the key stops working, or {@code null}
  * @param byo whether the key may bring its own provider credential
- * @param limits the quota's limits of this key (a JSON object), or {@code null}
+ * @param limits the quota's limits of this key, or {@code null} for none
  * @param guardrails names of guardrails applied to this key's requests, or {@code null}
  * @param metadata the owner's free-form JSON object, or {@code null}
  */
 public record KeySpec(Role role, @Nullable List<String> models, @Nullable List<String> endpoints,
 		@Nullable List<String> providers, @Nullable List<String> ipAllow, @Nullable Instant expiresAt, boolean byo,
-		@Nullable JsonNode limits, @Nullable JsonNode guardrails, @Nullable JsonNode metadata) {
+		@Nullable LimitsSpec limits, @Nullable JsonNode guardrails, @Nullable JsonNode metadata) {
 
 	/** The fields of a key's description, as JSON and YAML name them. */
 	public static final Set<String> FIELDS = Set.of("role", "models", "endpoints", "providers", "ip-allow",
@@ -77,7 +79,7 @@ public record KeySpec(Role role, @Nullable List<String> models, @Nullable List<S
 		List<String> ipAllow = this.ipAllow;
 		Instant expiresAt = this.expiresAt;
 		boolean byo = this.byo;
-		JsonNode limits = this.limits;
+		LimitsSpec limits = this.limits;
 		JsonNode guardrails = this.guardrails;
 		JsonNode metadata = this.metadata;
 		for (Map.Entry<String, JsonNode> field : changes.properties()) {
@@ -105,15 +107,27 @@ public record KeySpec(Role role, @Nullable List<String> models, @Nullable List<S
 	}
 
 	/**
-	 * API keys take no limits yet: the quota slot enforces the limits of configured keys only, and a limit that is
-	 * stored but not enforced would be a budget nobody holds. Refused, so that nobody relies on one.
+	 * The {@code limits} block of a key, checked as configured limits are ({@link LimitsSpec#problems()}); an empty
+	 * block is no limits. Replaced whole by a change, never merged: what a key's limits are is what was last given.
 	 */
-	private static @Nullable JsonNode limits(JsonNode value) {
-		if (value == null || value.isNull()) {
+	private static @Nullable LimitsSpec limits(JsonNode value) {
+		if (value.isNull()) {
 			return null;
 		}
-		throw new KeyValidationException("limits", "Limits on API keys are not enforced yet; give a key that needs "
-				+ "limits in switchboard.auth.keys (docs/quotas.md).");
+		LimitsSpec limits;
+		try {
+			limits = LimitsSpec.fromJson(value);
+		}
+		catch (LimitsSpec.Invalid ex) {
+			String field = ex.field().isEmpty() ? "limits" : "limits." + ex.field();
+			throw new KeyValidationException(field, "'" + field + "' " + ex.getMessage());
+		}
+		List<LimitsSpec.Problem> problems = limits.problems();
+		if (!problems.isEmpty()) {
+			LimitsSpec.Problem first = problems.get(0);
+			throw new KeyValidationException("limits." + first.field(), "limits." + first.message() + ".");
+		}
+		return limits.isEmpty() ? null : limits;
 	}
 
 	/**
@@ -137,7 +151,7 @@ public record KeySpec(Role role, @Nullable List<String> models, @Nullable List<S
 				(this.endpoints != null) ? EndpointPolicy.of(this.endpoints) : EndpointPolicy.any(),
 				(this.providers != null) ? Set.copyOf(new LinkedHashSet<>(this.providers)) : null,
 				(this.ipAllow != null) ? IpRanges.parse(this.ipAllow) : null, this.expiresAt, this.byo,
-				guardrailNames());
+				guardrailNames(), this.limits);
 	}
 
 	/** {@code names} as the JSON list a description keeps, or {@code null} for none. */
@@ -188,7 +202,7 @@ public record KeySpec(Role role, @Nullable List<String> models, @Nullable List<S
 			out.putNull("expires-at");
 		}
 		out.put("byo", this.byo);
-		out.set("limits", (this.limits != null) ? this.limits : JsonNodeFactory.instance.nullNode());
+		out.set("limits", (this.limits != null) ? this.limits.toJson() : JsonNodeFactory.instance.nullNode());
 		out.set("guardrails", (this.guardrails != null) ? this.guardrails : JsonNodeFactory.instance.nullNode());
 		out.set("metadata", (this.metadata != null) ? this.metadata : JsonNodeFactory.instance.nullNode());
 		return out;

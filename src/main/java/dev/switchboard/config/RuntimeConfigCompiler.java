@@ -48,6 +48,7 @@ import dev.switchboard.routing.RouteTable;
 import dev.switchboard.routing.Strategy;
 import dev.switchboard.routing.Target;
 import dev.switchboard.routing.TargetStats;
+import dev.switchboard.support.LimitsSpec;
 import dev.switchboard.translate.TranslatingAdapter;
 
 /**
@@ -468,9 +469,12 @@ public final class RuntimeConfigCompiler {
 				role = named;
 			}
 			try {
+				// the key carries its limits to the quota slot, which checked them (Quotas.compile) with the same rules
+				LimitsSpec limits = (key.getLimits() != null) ? key.getLimits().toSpec() : null;
 				KeySpec spec = new KeySpec(role, key.getModels(), key.getEndpoints(), key.getProviders(),
 						key.getIpAllow(), (key.getExpiresAt() != null) ? KeySpec.instant(key.getExpiresAt()) : null,
-						key.isByo(), null, KeySpec.names(key.getGuardrails()), null);
+						key.isByo(), (limits != null && !limits.isEmpty()) ? limits : null,
+						KeySpec.names(key.getGuardrails()), null);
 				GatewayKey compiled = spec.compile(name);
 				String hex = HexFormat.of().formatHex(digest);
 				String last4 = hasKey ? key.getKey().substring(Math.max(0, key.getKey().length() - 4)) : null;

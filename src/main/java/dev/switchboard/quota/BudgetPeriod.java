@@ -40,6 +40,18 @@ public enum BudgetPeriod {
 		};
 	}
 
+	/** When the period {@code now} is in began; {@code null} for {@link #TOTAL}. */
+	public @Nullable Instant start(Instant now) {
+		LocalDate date = LocalDate.ofInstant(now, ZoneOffset.UTC);
+		LocalDate first = switch (this) {
+			case DAY -> date;
+			case WEEK -> date.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+			case MONTH -> date.withDayOfMonth(1);
+			case TOTAL -> null;
+		};
+		return (first != null) ? first.atStartOfDay(ZoneOffset.UTC).toInstant() : null;
+	}
+
 	/** When the period {@code now} is in ends; {@code null} for {@link #TOTAL}. */
 	public @Nullable Instant end(Instant now) {
 		LocalDate date = LocalDate.ofInstant(now, ZoneOffset.UTC);

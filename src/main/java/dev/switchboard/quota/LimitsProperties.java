@@ -1,11 +1,16 @@
 package dev.switchboard.quota;
 
+import java.math.BigDecimal;
+
 import org.jspecify.annotations.Nullable;
+
+import dev.switchboard.support.LimitsSpec;
 
 /**
  * A {@code limits} block, the same on {@code switchboard.auth.keys[]}, {@code switchboard.routes[]} and
- * {@code switchboard.providers.*}: what is unset does not limit. Checked by {@link Quotas#compile}: zero or negative
- * values, an unknown period and a budget with neither {@code usd} nor {@code tokens} are configuration errors.
+ * {@code switchboard.providers.*}, and on API keys: what is unset does not limit. Checked by {@link Quotas#compile}
+ * with the rules of {@link LimitsSpec#problems()}: zero or negative values, an unknown period and a budget with
+ * neither {@code usd} nor {@code tokens} are configuration errors.
  */
 public class LimitsProperties {
 
@@ -51,6 +56,15 @@ public class LimitsProperties {
 
 	public void setBudget(@Nullable BudgetProperties budget) {
 		this.budget = budget;
+	}
+
+	/** The block in the neutral form that keys carry and {@link Quotas#limit} compiles; checked by neither. */
+	public LimitsSpec toSpec() {
+		BudgetProperties b = this.budget;
+		LimitsSpec.Budget budget = (b != null) ? new LimitsSpec.Budget(
+				(b.getUsd() != null) ? BigDecimal.valueOf(b.getUsd()) : null, b.getTokens(),
+				(b.getPeriod() != null) ? b.getPeriod() : LimitsSpec.DEFAULT_PERIOD, b.getWarnAt()) : null;
+		return new LimitsSpec(this.requestsPerMinute, this.tokensPerMinute, this.concurrentRequests, budget);
 	}
 
 	/** {@code budget: { usd: 50, period: month, warn-at: 0.8 }} or {@code { tokens: 1000000, ... }}. */

@@ -12,6 +12,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import dev.switchboard.config.RuntimeConfigHolder;
 import dev.switchboard.state.RedisState;
 import dev.switchboard.state.StateStore;
+import dev.switchboard.support.KeySpend;
 
 /** The quota slot's filter, its store (by {@code switchboard.state.store}), meters and endpoints. */
 @Configuration(proxyBeanMethods = false)
@@ -41,8 +42,20 @@ public class QuotaConfiguration {
 	}
 
 	@Bean
-	QuotaFilter quotaFilter(RuntimeConfigHolder configs, QuotaStore store, TokenCounter tokens, QuotaMetrics metrics) {
-		return new QuotaFilter(configs, new QuotaService(store, tokens, metrics));
+	KeyLimits keyLimits() {
+		return new KeyLimits();
+	}
+
+	@Bean
+	QuotaFilter quotaFilter(RuntimeConfigHolder configs, QuotaStore store, TokenCounter tokens, QuotaMetrics metrics,
+			KeyLimits keyLimits) {
+		return new QuotaFilter(configs, new QuotaService(store, tokens, metrics), keyLimits);
+	}
+
+	/** What the key records of the admin API show as each budget's spend. */
+	@Bean
+	KeySpend keySpend(QuotaStore store, KeyLimits keyLimits) {
+		return new BudgetSpend(store, keyLimits);
 	}
 
 	@Bean

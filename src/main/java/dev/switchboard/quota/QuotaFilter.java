@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -23,7 +24,8 @@ import dev.switchboard.support.RouteKind;
 
 /**
  * The quota slot: every AI request's usage and cost are measured ({@link Metering} on its answer), and a request to
- * which limits apply (its key's, its route's, its first target's provider's) is admitted only when every one of them
+ * which limits apply (its key's, as the caller's {@code GatewayKey} carries them, configured or API key alike; its
+ * route's; its first target's provider's) is admitted only when every one of them
  * has room for it, its tokens reserved before it goes upstream. A chat stream whose client did not ask for usage
  * asks for it upstream ({@code stream_options.include_usage}); the extra chunk is cut out of the client's stream.
  * <p>
@@ -36,9 +38,12 @@ public class QuotaFilter implements GlobalFilter, Ordered {
 
 	private final QuotaService service;
 
-	QuotaFilter(RuntimeConfigHolder configs, QuotaService service) {
+	private final KeyLimits keyLimits;
+
+	QuotaFilter(RuntimeConfigHolder configs, QuotaService service, KeyLimits keyLimits) {
 		this.configs = configs;
 		this.service = service;
+		this.keyLimits = keyLimits;
 	}
 
 	@Override
@@ -58,7 +63,8 @@ public class QuotaFilter implements GlobalFilter, Ordered {
 		String key = (caller != null) ? caller.name() : "none";
 		String alias = config.routes().aliases().containsKey(plan.route()) ? plan.route() : null;
 		List<Limit> limits = new ArrayList<>(3);
-		addIfPresent(limits, quotas.keys().get(key));
+		// the caller's own limits, configured or issued through the admin API: the key carries them
+		addIfPresent(limits, (caller != null) ? this.keyLimits.of(caller.name(), caller.limits()) : null);
 		if (alias != null) {
 			addIfPresent(limits, quotas.routes().get(alias));
 		}
@@ -77,7 +83,7 @@ public class QuotaFilter implements GlobalFilter, Ordered {
 		return admitted.then(Mono.defer(() -> chain.filter(exchange))).doFinally(signal -> metering.finish(exchange));
 	}
 
-	private static void addIfPresent(List<Limit> limits, Limit limit) {
+	private static void addIfPresent(List<Limit> limits, @Nullable Limit limit) {
 		if (limit != null) {
 			limits.add(limit);
 		}

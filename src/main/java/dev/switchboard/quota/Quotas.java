@@ -1,5 +1,6 @@
 package dev.switchboard.quota;
 
+import java.math.RoundingMode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,13 +9,15 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 import dev.switchboard.config.SwitchboardProperties;
+import dev.switchboard.support.LimitsSpec;
 
 /**
  * The compiled limits and prices of one configuration snapshot: {@code limits} of keys (by key name), of routes (by
  * alias) and of providers (by id), {@code switchboard.prices} over the built-in table, and each route's
  * {@code default-max-tokens}.
  *
- * @param keys limits by key name
+ * @param keys limits of the configured keys by name, for {@code /actuator/quotas} (a request's key limits are the ones
+ * its {@code GatewayKey} carries, compiled by {@link KeyLimits}, the same for configured and API keys)
  * @param routes limits by route alias
  * @param providers limits by provider id
  * @param prices what each model costs
@@ -107,50 +110,40 @@ public record Quotas(Map<String, Limit> keys, Map<String, Limit> routes, Map<Str
 		if (settings == null) {
 			return null;
 		}
-		long rpm = positive(where + ".requests-per-minute", settings.getRequestsPerMinute(), problems);
-		long tpm = positive(where + ".tokens-per-minute", settings.getTokensPerMinute(), problems);
-		long concurrent = positive(where + ".concurrent-requests", settings.getConcurrentRequests(), problems);
+		LimitsSpec spec = settings.toSpec();
+		List<LimitsSpec.Problem> found = spec.problems();
+		found.forEach(problem -> problems.add(where + "." + problem.message()));
+		return found.isEmpty() ? limit(scope, name, spec) : null;
+	}
+
+	/**
+	 * The compiled limit of {@code spec}, which must be valid ({@link LimitsSpec#problems()} empty), or {@code null}
+	 * when it limits nothing.
+	 */
+	static @Nullable Limit limit(Scope scope, String name, LimitsSpec spec) {
 		Limit.Budget budget = null;
-		LimitsProperties.BudgetProperties b = settings.getBudget();
+		LimitsSpec.Budget b = spec.budget();
 		if (b != null) {
-			BudgetPeriod period = BudgetPeriod.of(b.getPeriod());
-			if (period == null) {
-				problems.add(where + ".budget.period: unknown period '" + b.getPeriod() + "' (day, week, month, total)");
-			}
-			if ((b.getUsd() == null) == (b.getTokens() == null)) {
-				problems.add(where + ".budget: set exactly one of usd and tokens");
-			}
-			if (b.getUsd() != null && !(b.getUsd() > 0)) {
-				problems.add(where + ".budget.usd must be positive");
-			}
-			if (b.getTokens() != null && b.getTokens() <= 0) {
-				problems.add(where + ".budget.tokens must be positive");
-			}
-			if (b.getWarnAt() != null && !(b.getWarnAt() > 0 && b.getWarnAt() <= 1)) {
-				problems.add(where + ".budget.warn-at must be above 0 and at most 1 (a share: 0.8 for 80%)");
-			}
-			long microUsd = (b.getUsd() != null && b.getUsd() > 0) ? Math.round(b.getUsd() * 1_000_000) : 0;
-			long tokens = (b.getTokens() != null && b.getTokens() > 0) ? b.getTokens() : 0;
+			BudgetPeriod period = BudgetPeriod.of(b.period());
+			long microUsd = (b.usd() != null) ? b.usd().movePointRight(6).setScale(0, RoundingMode.HALF_UP).longValue()
+					: 0;
+			long tokens = (b.tokens() != null) ? b.tokens() : 0;
 			if (period != null && (microUsd > 0 || tokens > 0)) {
 				budget = new Limit.Budget(microUsd, (microUsd > 0) ? 0 : tokens, period,
-						(b.getWarnAt() != null) ? b.getWarnAt() : 0);
+						(b.warnAt() != null) ? b.warnAt() : 0);
 			}
 		}
+		long rpm = orZero(spec.requestsPerMinute());
+		long tpm = orZero(spec.tokensPerMinute());
+		long concurrent = orZero(spec.concurrentRequests());
 		if (rpm == 0 && tpm == 0 && concurrent == 0 && budget == null) {
 			return null;
 		}
 		return new Limit(scope, name, rpm, tpm, concurrent, budget);
 	}
 
-	private static long positive(String where, @Nullable Long value, List<String> problems) {
-		if (value == null) {
-			return 0;
-		}
-		if (value <= 0) {
-			problems.add(where + " must be positive");
-			return 0;
-		}
-		return value;
+	private static long orZero(@Nullable Long value) {
+		return (value != null && value > 0) ? value : 0;
 	}
 
 	private static Prices prices(Map<String, PriceProperties> settings, Set<String> providerIds, Set<String> aliases,

@@ -62,7 +62,8 @@ class KeyStoreIntegrationTests {
 			.as("a user key is for the AI endpoints").isEqualTo(403);
 		assertThat(admin.call(HttpMethod.GET, "/actuator/prometheus", null, BOSS_KEY).getStatus().value())
 			.isEqualTo(200);
-		AdminApi.Issued kept = admin.issue("{\"name\":\"kept\",\"models\":[\"demo\"]}");
+		AdminApi.Issued kept = admin.issue("{\"name\":\"kept\",\"models\":[\"demo\"],"
+				+ "\"limits\":{\"requests-per-minute\":100,\"budget\":{\"usd\":2.5,\"period\":\"week\"}}}");
 		AdminApi.Issued gone = admin.issue("{\"name\":\"gone\"}");
 		admin.call(HttpMethod.DELETE, "/admin/keys/gone", null);
 		// no trusted proxy here: a client's X-Forwarded-For is not believed
@@ -74,11 +75,53 @@ class KeyStoreIntegrationTests {
 		assertThat(file).as("digests only").doesNotContain(kept.key()).contains(kept.record().get("id").asString());
 
 		ConfigurableApplicationContext second = gateway("--switchboard.state.dir=" + dir);
-		assertThat(chat(second, kept.key(), null).getStatus().value()).as("issued before the restart").isEqualTo(200);
+		EntityExchangeResult<byte[]> afterRestart = chat(second, kept.key(), null);
+		assertThat(afterRestart.getStatus().value()).as("issued before the restart").isEqualTo(200);
+		assertThat(afterRestart.getResponseHeaders().getFirst("x-ratelimit-limit-requests"))
+			.as("its limits kept with it").isEqualTo("100");
 		assertThat(chat(second, gone.key(), null).getStatus().value()).as("revoked before the restart").isEqualTo(401);
 		EntityExchangeResult<byte[]> record = new AdminApi(ExtraGateway.client(second), BOSS_KEY)
 			.call(HttpMethod.GET, "/admin/keys/kept", null);
 		assertThat(AdminApi.read(record).get("models").get(0).asString()).isEqualTo("demo");
+		assertThat(AdminApi.read(record).get("limits").get("budget").get("usd").decimalValue())
+			.isEqualByComparingTo("2.5");
+	}
+
+	@Test
+	void limitsAnIssuedKeyOnEveryReplicaWithRedisAndAppliesAChangeOnTheOther() throws Exception {
+		RedisServer redis = RedisServer.start();
+		this.running.add(redis);
+		ConfigurableApplicationContext one = gateway("--switchboard.state.store=redis",
+				"--switchboard.state.redis.url=" + redis.url(), "--switchboard.auth.key-sync-interval=200ms");
+		ConfigurableApplicationContext other = gateway("--switchboard.state.store=redis",
+				"--switchboard.state.redis.url=" + redis.url(), "--switchboard.auth.key-sync-interval=200ms");
+		AdminApi admin = new AdminApi(ExtraGateway.client(one), BOSS_KEY);
+
+		AdminApi.Issued limited = admin.issue("{\"name\":\"limited\",\"limits\":{\"requests-per-minute\":2,"
+				+ "\"budget\":{\"tokens\":1000000,\"period\":\"total\"}}}");
+		// the other replica has the limits from the record in Redis; a key it does not know yet is refused before
+		// the quota slot, so only the 200 counts
+		untilStatus(other, limited.key(), 200);
+		assertThat(chat(one, limited.key(), null).getStatus().value()).isEqualTo(200);
+		EntityExchangeResult<byte[]> third = chat(other, limited.key(), null);
+		assertThat(third.getStatus().value()).as("two requests on two replicas: one shared counter").isEqualTo(429);
+		assertThat(AdminApi.body(third)).contains("rate_limit_exceeded").contains("key 'limited'");
+		assertThat(third.getResponseHeaders().getFirst("Retry-After")).isNotBlank();
+
+		// the block is replaced whole: the budget is given again
+		admin.call(HttpMethod.PATCH, "/admin/keys/limited", "{\"limits\":{\"requests-per-minute\":50,"
+				+ "\"budget\":{\"tokens\":1000000,\"period\":\"total\"}}}");
+		long changed = System.nanoTime();
+		long applied = untilStatus(other, limited.key(), 200);
+		assertThat(Duration.ofNanos(applied - changed)).as("a raised limit in force on the other replica within a second")
+			.isLessThan(Duration.ofSeconds(1));
+		JsonNode onTheOther = AdminApi.read(new AdminApi(ExtraGateway.client(other), BOSS_KEY)
+			.call(HttpMethod.GET, "/admin/keys/limited", null));
+		assertThat(onTheOther.get("limits").get("requests-per-minute").asLong()).isEqualTo(50);
+		assertThat(onTheOther.get("spend").get("tokens").asLong()).as("spent on either replica, read from Redis")
+			.isPositive();
+		assertThat(onTheOther.get("spend").get("period").asString()).isEqualTo("total");
+		assertThat(onTheOther.get("spend").get("since").isNull()).as("a total budget never began a period").isTrue();
 	}
 
 	@Test

@@ -238,19 +238,6 @@ class KeysIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	@Test
-	void refusesLimitsOnAnApiKeyRatherThanStoringOnesNobodyEnforces() {
-		String name = name("limited");
-		EntityExchangeResult<byte[]> refused = this.admin.call(HttpMethod.POST, "/admin/keys",
-				"{\"name\":\"" + name + "\",\"limits\":{\"requests-per-minute\":5}}");
-		JsonNode error = assertGatewayError(refused, 400, "invalid_request", "invalid_request_error");
-		assertThat(error.get("param").asString()).isEqualTo("limits");
-		assertThat(this.admin.call(HttpMethod.GET, "/admin/keys/" + name, null).getStatus().value())
-			.as("nothing half-applied").isEqualTo(404);
-		AdminApi.Issued issued = this.admin.issue("{\"name\":\"" + name + "\",\"limits\":null}");
-		assertThat(chatWith(issued.key(), "fast").getStatus().value()).isEqualTo(200);
-	}
-
-	@Test
 	void rotatesWithAndWithoutGrace() throws InterruptedException {
 		String name = name("rotate");
 		AdminApi.Issued first = this.admin.issue("{\"name\":\"" + name + "\"}");

@@ -1,5 +1,6 @@
 package dev.switchboard.quota;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,8 +9,11 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import dev.switchboard.config.SwitchboardProperties;
+import dev.switchboard.support.KeySpend;
+import dev.switchboard.support.LimitsSpec;
 import dev.switchboard.support.TokenUsage;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,6 +43,13 @@ class QuotaUnitTests {
 		assertThat(BudgetPeriod.MONTH.id(now)).isEqualTo("2026-12");
 		assertThat(BudgetPeriod.MONTH.end(now)).isEqualTo(Instant.parse("2027-01-01T00:00:00Z"));
 		assertThat(BudgetPeriod.TOTAL.end(now)).isNull();
+		assertThat(BudgetPeriod.DAY.start(now)).isEqualTo(Instant.parse("2026-12-03T00:00:00Z"));
+		assertThat(BudgetPeriod.WEEK.start(now)).as("Thursday's week began on Monday")
+			.isEqualTo(Instant.parse("2026-11-30T00:00:00Z"));
+		assertThat(BudgetPeriod.WEEK.start(Instant.parse("2026-11-30T00:00:00Z")))
+			.isEqualTo(Instant.parse("2026-11-30T00:00:00Z"));
+		assertThat(BudgetPeriod.MONTH.start(now)).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
+		assertThat(BudgetPeriod.TOTAL.start(now)).isNull();
 	}
 
 	@Test
@@ -124,6 +135,93 @@ class QuotaUnitTests {
 				"switchboard.prices[nobody/model]: prices a route alias or a provider/model of a configured provider; "
 						+ "'nobody/model' is neither (a key with a '/' needs brackets: \"[openai/gpt-4o-mini]\")",
 				"switchboard.prices[nobody/model]: prices must not be negative");
+	}
+
+	@Test
+	void aKeysLimitsAreCompiledOncePerVersionAndAgainWhenTheyChange() {
+		KeyLimits limits = new KeyLimits();
+		LimitsSpec two = new LimitsSpec(2L, null, null,
+				new LimitsSpec.Budget(new BigDecimal("0.0123"), null, "week", 0.8));
+		Limit first = limits.of("team-x", two);
+		assertThat(first).isEqualTo(new Limit(Scope.KEY, "team-x", 2, 0, 0,
+				new Limit.Budget(12_300, 0, BudgetPeriod.WEEK, 0.8)));
+		assertThat(limits.of("team-x", two)).as("the same version: the compiled limit, not a new one").isSameAs(first);
+		assertThat(limits.of("team-x", new LimitsSpec(2L, null, null,
+				new LimitsSpec.Budget(new BigDecimal("0.0123"), null, "week", 0.8))))
+			.as("an equal spec (a key read again by a sync)").isSameAs(first);
+		assertThat(limits.of("team-x", new LimitsSpec(10L, null, null, null)).requestsPerMinute())
+			.as("a changed spec is compiled again").isEqualTo(10);
+		assertThat(limits.of("team-x", null)).isNull();
+		assertThat(limits.of("team-y", new LimitsSpec(null, null, null, null))).as("nothing limited").isNull();
+		assertThat(QuotaKeys.limit(first, "rpm")).as("the counters of a configured key of that name")
+			.isEqualTo("sb:q:key:team-x:rpm");
+	}
+
+	@Test
+	void theLimitsOfConfigurationAndOfTheAdminApiAreCheckedByTheSameRules() {
+		LimitsProperties settings = new LimitsProperties();
+		settings.setTokensPerMinute(-5L);
+		LimitsProperties.BudgetProperties budget = new LimitsProperties.BudgetProperties();
+		budget.setUsd(5.0);
+		budget.setTokens(100L);
+		settings.setBudget(budget);
+		assertThat(settings.toSpec().problems()).extracting(LimitsSpec.Problem::field)
+			.containsExactly("tokens-per-minute", "budget");
+		for (String period : LimitsSpec.PERIODS) {
+			assertThat(BudgetPeriod.of(period)).as(period).isNotNull();
+		}
+		assertThat(LimitsSpec.PERIODS).as("every period the quota knows can be written")
+			.hasSize(BudgetPeriod.values().length);
+	}
+
+	@Test
+	void theSpendOfManyKeysIsReadInBatchesAndAnUnreadableBatchIsLeftOut() {
+		LocalQuotaStore local = new LocalQuotaStore(null, System::currentTimeMillis, Duration.ofSeconds(1));
+		AtomicLong peeks = new AtomicLong();
+		QuotaStore store = new QuotaStore() {
+			@Override
+			public Mono<Decision> admit(List<Check> checks, String member) {
+				return local.admit(checks, member);
+			}
+
+			@Override
+			public Mono<Decision> peek(List<Check> checks) {
+				peeks.incrementAndGet();
+				return checks.stream().anyMatch(check -> check.limitOf().name().equals("broken"))
+						? Mono.error(new IllegalStateException("unreachable")) : local.peek(checks);
+			}
+
+			@Override
+			public Mono<Void> apply(List<Op> ops) {
+				return local.apply(ops);
+			}
+
+			@Override
+			public Mono<Map<String, Map<String, Long>>> usage(List<String> days) {
+				return local.usage(days);
+			}
+		};
+		KeyLimits keyLimits = new KeyLimits();
+		LimitsSpec tokens = new LimitsSpec(null, null, null, new LimitsSpec.Budget(null, 1000L, "day", null));
+		Limit spent = keyLimits.of("key-0", tokens);
+		local.admit(Check.of(spent, 120, 0, 0, Instant.now()), "m").block();
+		Map<String, LimitsSpec> keys = new java.util.LinkedHashMap<>();
+		for (int i = 0; i < BudgetSpend.BATCH + 10; i++) {
+			keys.put("key-" + i, tokens);
+		}
+		keys.put("no-budget", new LimitsSpec(5L, null, null, null));
+		Map<String, KeySpend.Spend> found = new BudgetSpend(store, keyLimits).of(keys).block();
+		assertThat(peeks.get()).as("one read per batch, not per key").isEqualTo(2);
+		assertThat(found).hasSize(BudgetSpend.BATCH + 10).doesNotContainKey("no-budget");
+		assertThat(found.get("key-0")).isEqualTo(new KeySpend.Spend("tokens", BigDecimal.valueOf(120), "day",
+				BudgetPeriod.DAY.start(Instant.now())));
+		assertThat(found.get("key-1").amount()).isEqualByComparingTo("0");
+
+		keys.put("broken", tokens);
+		assertThat(new BudgetSpend(store, keyLimits).of(keys).block())
+			.as("the batch that failed (the second) is left out, the first answered")
+			.doesNotContainKey("broken")
+			.hasSize(BudgetSpend.BATCH);
 	}
 
 }
