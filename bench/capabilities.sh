@@ -17,6 +17,7 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --d
 REDIS=$!
 trap 'kill $REDIS 2>/dev/null || true; rm -rf "$STATE"' EXIT
 for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 || { cat "$STATE/redis.log" >&2; echo "redis-server did not start on $REDIS_PORT" >&2; exit 1; }
 export QUOTA_REDIS_URL=redis://127.0.0.1:$REDIS_PORT QUOTA_STATE_DIR=$STATE/quota
 # bench/live-ab.sh loads bench/gateway.yaml first; a second additional location is read after it and wins
 with() { echo "$JAR|--spring.config.additional-location=file:$ROOT/bench/$1"; }

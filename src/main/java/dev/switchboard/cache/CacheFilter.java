@@ -45,6 +45,9 @@ public class CacheFilter implements GlobalFilter, Ordered {
 
 	private final ResponseCache cache;
 
+	/** Keys of the bodies kept inline (the large ones are keyed off the event loop, where a parse costs nothing). */
+	private final CanonicalKeys keys = new CanonicalKeys();
+
 	CacheFilter(RuntimeConfigHolder configs, ResponseCache cache) {
 		this.configs = configs;
 		this.cache = cache;
@@ -73,7 +76,7 @@ public class CacheFilter implements GlobalFilter, Ordered {
 		GatewayKey caller = exchange.getAttribute(GatewayAttributes.GATEWAY_KEY);
 		String owner = policy.shared() ? null : ((caller != null) ? caller.name() : "anonymous");
 		Mono<CacheKey> key = (body.bytes().length <= INLINE_KEY_BYTES)
-				? Mono.justOrEmpty(CacheKey.of(endpoint, plan.route(), owner, body.stream(), body.bytes(), policy.semantic()))
+				? Mono.justOrEmpty(this.keys.of(endpoint, plan.route(), owner, body.stream(), body.bytes(), policy.semantic()))
 				: Mono.fromCallable(() -> CacheKey.of(endpoint, plan.route(), owner, body.stream(), body.bytes(),
 						policy.semantic())).subscribeOn(Schedulers.parallel()).publishOn(EventLoopTimers.current());
 		// List: the key, or none for a body that is not a JSON object (never empty: an empty Mono<Void> is success)

@@ -186,9 +186,7 @@ final class ResponseWriter {
 		Long start = exchange.getAttribute(GatewayAttributes.START_NANOS);
 		long nanos = (start != null) ? Math.max(0, System.nanoTime() - start - log.upstreamNanos()) : 0;
 		exchange.getAttributes().put(GatewayAttributes.OVERHEAD_NANOS, nanos);
-		long micros = nanos / 1000;
-		long fraction = micros % 1000;
-		return (micros / 1000) + ((fraction < 10) ? ".00" : (fraction < 100) ? ".0" : ".") + fraction;
+		return GatewayHeaders.millis(nanos);
 	}
 
 	private static DataBuffer wrap(DataBufferFactory factory, ByteBuf buffer) {

@@ -9,6 +9,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
@@ -16,6 +19,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 
 import dev.switchboard.state.OnUnavailable;
 import dev.switchboard.state.RedisScript;
@@ -28,7 +32,7 @@ import dev.switchboard.support.GatewayException;
 /**
  * The counters of {@code switchboard.state.store: redis}, shared by every replica: one admission is one
  * {@code EVALSHA} of {@code admit.lua} (every check, then every count, atomically); settling and usage records are one
- * {@code EVALSHA} of {@code apply.lua} after the answer.
+ * {@code EVALSHA} of {@code apply.lua} after the answer, those of requests that end while one runs gathered into the next.
  * <p>
  * While Redis cannot be reached, {@code on-unavailable: allow} admits every request without asking and keeps what it
  * would have counted ({@link PendingCounts}); when Redis is back those counts are added to it, so budgets and usage
@@ -51,6 +55,10 @@ final class RedisQuotaStore implements QuotaStore {
 	private final OnUnavailable onUnavailable;
 
 	private final PendingCounts pending = new PendingCounts();
+
+	private final Queue<Queued> queued = new ConcurrentLinkedQueue<>();
+
+	private final AtomicBoolean sending = new AtomicBoolean();
 
 	RedisQuotaStore(RedisState redis) {
 		this.redis = redis;
@@ -82,16 +90,83 @@ final class RedisQuotaStore implements QuotaStore {
 					ex -> Mono.error(new GatewayException(ErrorCode.STATE_UNAVAILABLE, "The Redis state store cannot be reached.")));
 	}
 
+	/**
+	 * Queues {@code ops} for the next {@code apply.lua} call, completing when that call has: one call at a time, and
+	 * what requests ended while it ran goes in the next one (a group commit). At a low rate every request's ops go at
+	 * once, as before; under load the calls to Redis stay one at a time instead of one per request, and usage fields
+	 * that many requests add to are summed into one {@code HINCRBY}.
+	 */
 	@Override
 	public Mono<Void> apply(List<Op> ops) {
 		if (ops.isEmpty()) {
 			return Mono.empty();
 		}
-		return run(ops).onErrorResume(ex -> {
+		return Mono.create(sink -> {
+			this.queued.add(new Queued(ops, sink));
+			drain();
+		});
+	}
+
+	private void drain() {
+		if (!this.sending.compareAndSet(false, true)) {
+			return;
+		}
+		List<Queued> batch = new ArrayList<>();
+		int size = 0;
+		Queued next;
+		while (size < FLUSH_BATCH && (next = this.queued.poll()) != null) {
+			batch.add(next);
+			size += next.ops().size();
+		}
+		if (batch.isEmpty()) {
+			this.sending.set(false);
+			// an apply that queued after the poll and before the flag went down
+			if (!this.queued.isEmpty()) {
+				drain();
+			}
+			return;
+		}
+		List<Op> ops = merged(batch);
+		run(ops).onErrorResume(ex -> {
 			// an outage, or an error Redis answered: either way the counts must not be lost
 			this.pending.add(ops);
 			return Mono.empty();
-		});
+		}).doFinally(signal -> {
+			batch.forEach(done -> done.sink().success());
+			this.sending.set(false);
+			if (!this.queued.isEmpty()) {
+				drain();
+			}
+		}).subscribe();
+	}
+
+	/** The batch's ops in order, the usage records of one hash field summed into the first of them. */
+	private static List<Op> merged(List<Queued> batch) {
+		List<Op> ops = new ArrayList<>();
+		Map<String, Integer> records = new HashMap<>();
+		for (Queued queued : batch) {
+			for (Op op : queued.ops()) {
+				if (op.type() != Op.Type.RECORD) {
+					ops.add(op);
+					continue;
+				}
+				String field = op.key() + QuotaKeys.SEPARATOR + op.field();
+				Integer at = records.get(field);
+				if (at == null) {
+					records.put(field, ops.size());
+					ops.add(op);
+				}
+				else {
+					Op first = ops.get(at);
+					ops.set(at, Op.record(first.key(), first.field(), first.amount() + op.amount()));
+				}
+			}
+		}
+		return ops;
+	}
+
+	/** Ops waiting for the next call, and who waits for them. */
+	private record Queued(List<Op> ops, MonoSink<Void> sink) {
 	}
 
 	@Override

@@ -40,4 +40,14 @@ public final class GatewayHeaders {
 	private GatewayHeaders() {
 	}
 
+	/**
+	 * Nanoseconds as {@link #OVERHEAD_MS} carries them: milliseconds with three decimals ({@code 4.039}), without
+	 * {@code String.format}, which costs more than the rest of a cache hit's headers together.
+	 */
+	public static String millis(long nanos) {
+		long micros = Math.max(0, nanos) / 1000;
+		long fraction = micros % 1000;
+		return (micros / 1000) + ((fraction < 10) ? ".00" : (fraction < 100) ? ".0" : ".") + fraction;
+	}
+
 }

@@ -36,6 +36,28 @@ class CacheKeyTests {
 	}
 
 	@Test
+	void aBodySeenBeforeGetsItsKeyFromMemoryAndEveryPartOfTheKeyStillCounts() {
+		CanonicalKeys keys = new CanonicalKeys();
+		byte[] plain = "{\"model\":\"a\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}".getBytes(StandardCharsets.UTF_8);
+		CacheKey first = keys.of(Endpoint.CHAT_COMPLETIONS, "route", null, false, plain, false);
+		assertThat(first).isEqualTo(CacheKey.of(Endpoint.CHAT_COMPLETIONS, "route", null, false, plain, false));
+		assertThat(keys.of(Endpoint.CHAT_COMPLETIONS, "route", null, false, plain.clone(), false)).as("the same bytes")
+			.isSameAs(first);
+		assertThat(keys.of(Endpoint.CHAT_COMPLETIONS, "other", null, false, plain, false)).as("another route")
+			.isNotEqualTo(first);
+		assertThat(keys.of(Endpoint.CHAT_COMPLETIONS, "route", "team-a", false, plain, false)).as("another owner")
+			.isNotEqualTo(first);
+		assertThat(keys.of(Endpoint.MESSAGES, "route", null, false, plain, false)).as("another endpoint")
+			.isNotEqualTo(first);
+		byte[] reordered = "{\"messages\":[{\"content\":\"hi\",\"role\":\"user\"}],\"model\":\"b\"}".getBytes(StandardCharsets.UTF_8);
+		assertThat(keys.of(Endpoint.CHAT_COMPLETIONS, "route", null, false, reordered, false)).as("other bytes, same request")
+			.isEqualTo(first)
+			.isNotSameAs(first);
+		assertThat(keys.of(Endpoint.CHAT_COMPLETIONS, "route", null, false, "[1]".getBytes(StandardCharsets.UTF_8), false))
+			.as("not an object, remembered as such").isNull();
+	}
+
+	@Test
 	void aResponsesRequestKeepsItsFormBecauseItsAnswersAreNotConverted() {
 		String body = "{\"model\":\"a\",\"input\":\"hi\"}";
 		assertThat(CacheKey.of(Endpoint.RESPONSES, "r", null, true, bytes(body), false).exact())
