@@ -21,8 +21,8 @@ import dev.switchboard.support.GatewayHeaders;
  * Writes an answer the cache serves: a stored one (a hit), or the live answer of an identical request in flight (a
  * follower), in the form the client asked for.
  * <p>
- * A stream stored as a stream is replayed as its events, byte for byte what the first client received, each event
- * written on its own and flushed as the connection's queue drains (all of them at once, for a stored answer). A JSON client served from a stored stream gets the JSON answer assembled from it, a
+ * A stream stored as a stream is replayed as its events, byte for byte what the first client received, in one write
+ * (chunked, as any stream). A JSON client served from a stored stream gets the JSON answer assembled from it, a
  * stream client served from a stored JSON answer a well-formed stream; both in the client's format.
  */
 final class CacheReplay {
@@ -47,10 +47,10 @@ final class CacheReplay {
 		DataBufferFactory factory = response.bufferFactory();
 		if (stored.stream()) {
 			streamHeaders(response, stored.contentType());
-			// every event its own write, in order, byte for byte as the first client received them; flushed as Reactor
-			// Netty drains its queue rather than once per event: the events are all here, and a flush per event would
-			// only cost a system call each (23 of them for a short answer) with nothing to wait for between them
-			return response.writeWith(Flux.fromIterable(stored.parts()).map(factory::wrap));
+			// the events in order, byte for byte as the first client received them, in one write and one flush: they
+			// are all here, and a write and flush per event would only cost a system call each (23 of them for a
+			// short answer) with nothing to wait for between them
+			return response.writeWith(Mono.just(factory.wrap(stored.body())));
 		}
 		byte[] body = stored.body();
 		response.getHeaders().set(HttpHeaders.CONTENT_TYPE, stored.contentType());
