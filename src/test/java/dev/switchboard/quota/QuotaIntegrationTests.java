@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -237,14 +238,16 @@ class QuotaIntegrationTests extends GatewayIntegrationTest {
 			.block(Duration.ofSeconds(10));
 		assertThat(native_.body()).isEqualTo(AnthropicFixtures.stream("claude-sonnet-4", "Hel", "lo", "!"));
 		// input 9 + 3 read from the cache, per answer; output 4 (JSON) and 3 per stream
-		assertThat(usageTokens("claude/claude-sonnet-4", "input") - claudeIn).isEqualTo(4 * 12);
-		assertThat(usageTokens("claude/claude-sonnet-4", "output") - claudeOut).isEqualTo(4 + 3 * 3);
+		settled(() -> {
+			assertThat(usageTokens("claude/claude-sonnet-4", "input") - claudeIn).isEqualTo(4 * 12);
+			assertThat(usageTokens("claude/claude-sonnet-4", "output") - claudeOut).isEqualTo(4 + 3 * 3);
+		});
 
 		// Gemini: JSON and stream
 		assertThat(send(USAGE_KEY, CHAT, body("gemini-only", false, "")).getStatus().value()).isEqualTo(200);
 		StreamingClient.Streamed gemini = sse.post(CHAT, body("gemini-only", true, "")).block(Duration.ofSeconds(10));
 		assertThat(gemini.body()).doesNotContain("usage");
-		assertThat(usageTokens("gemini/gemini-2.5-flash", "output") - geminiOut).isEqualTo(24);
+		settled(() -> assertThat(usageTokens("gemini/gemini-2.5-flash", "output") - geminiOut).isEqualTo(24));
 
 		// Azure OpenAI (a deployment URL, OpenAI's format): JSON, and a stream asked for usage upstream only
 		String azure = "/openai/deployments/gpt4o-prod/chat/completions?api-version=2024-10-21";
@@ -257,14 +260,23 @@ class QuotaIntegrationTests extends GatewayIntegrationTest {
 		assertThat(send(USAGE_KEY, CHAT, body("azure/gpt4o-prod", false, "")).getStatus().value()).isEqualTo(200);
 		StreamingClient.Streamed azureStream = sse.post(CHAT, body("azure/gpt4o-prod", true, "")).block(Duration.ofSeconds(10));
 		assertThat(azureStream.body()).isEqualTo(OpenAiFixtures.chunkEvent("gpt-4o", "Hi") + OpenAiFixtures.DONE_EVENT);
-		assertThat(usageTokens("azure/gpt4o-prod", "output") - azureOut).as("2 (JSON) + 4 (stream)").isEqualTo(6);
+		settled(() -> assertThat(usageTokens("azure/gpt4o-prod", "output") - azureOut).as("2 (JSON) + 4 (stream)")
+			.isEqualTo(6));
 
 		// the built-in mock: its stream carries usage only when asked, as OpenAI's does
 		StreamingClient.Streamed mock = sse.post(CHAT, body("demo", true, "")).block(Duration.ofSeconds(10));
 		assertThat(mock.body()).doesNotContain("usage");
-		assertThat(usageTokens("mock/mock-1", "output") - mockOut).isPositive();
+		settled(() -> assertThat(usageTokens("mock/mock-1", "output") - mockOut).isPositive());
 		assertThat(this.meters.get(QuotaMetrics.UNPRICED).tag("provider", "mock").tag("model", "mock-1").counter().count())
 			.as("a model without a price costs 0 and is counted").isPositive();
+	}
+
+	/**
+	 * Asserts what a request's settling recorded: that happens when its exchange ends, which may be just after the
+	 * client has read the last event of a stream.
+	 */
+	private static void settled(org.awaitility.core.ThrowingRunnable assertion) {
+		Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(assertion);
 	}
 
 	/** Output or input tokens the usage endpoint reports for quota-usage and {@code model} today. */
