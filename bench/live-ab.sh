@@ -4,7 +4,7 @@
 # per round (a drifting machine moves the rounds apart), here every variant is measured within seconds of the others,
 # again and again, and the median of the rounds is compared. The idle JVMs take next to no CPU meanwhile.
 # Each argument is NAME=JAR or NAME=JAR|EXTRA-ARGS, as for bench/ab.sh. Prints req/s and the gateway's CPU time per
-# request (user + system, from /proc) per round, then the medians and each variant's ratio to the first.
+# request (user + system, from /proc) and wrk's p99 latency per round, then the medians and each variant's ratio to the first.
 # Settings: MODES (non-stream stream), ROUNDS (6), DURATION (5), WARMUP (20), CONNECTIONS (64), PIN (0; 1 puts the
 # gateways on CPU 1 and wrk + mock on CPU 0), CONFIG (bench/gateway.yaml), JVM_OPTS.
 set -euo pipefail
@@ -63,7 +63,7 @@ load() { # PORT MODE SECONDS -> "req/s"
 	BENCH_BODY_FILE=$body BENCH_HEADERS=$AUTH ${LOAD_PIN[@]+"${LOAD_PIN[@]}"} wrk -t2 -c"$CONNECTIONS" -d"$3s" \
 		--latency -s "$BENCH_DIR/wrk/chat.lua" "http://127.0.0.1:$1/v1/chat/completions" 2>&1 |
 		awk '/^BENCH_RESULT/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-			printf "%.0f %d\n", v["requests"] / (v["duration_us"] / 1e6), v["err_status"] + v["err_connect"] + v["err_read"] }'
+			printf "%.0f %d %d\n", v["requests"] / (v["duration_us"] / 1e6), v["err_status"] + v["err_connect"] + v["err_read"], v["p99"] }'
 }
 
 for mode in $MODES; do
@@ -74,24 +74,24 @@ for round in $(seq 1 "$ROUNDS"); do
 	for mode in $MODES; do
 		for k in "${!names[@]}"; do
 			t0=$(ticks "${gpids[$k]}")
-			read -r rps errors < <(load "${ports[$k]}" "$mode" "$DURATION")
+			read -r rps errors p99 < <(load "${ports[$k]}" "$mode" "$DURATION")
 			t1=$(ticks "${gpids[$k]}")
 			cpu=$(awk -v t=$((t1 - t0)) -v h="$CLK_TCK" -v r="$rps" -v d="$DURATION" \
 				'BEGIN { printf "%.3f", (r > 0) ? 1000 * t / h / (r * d) : 0 }')
-			printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "${names[$k]}" "$mode" "$rps" "$cpu" "$errors" | tee -a "$OUT/rounds.tsv"
+			printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "${names[$k]}" "$mode" "$rps" "$cpu" "$errors" "$p99" | tee -a "$OUT/rounds.tsv"
 		done
 	done
 done
 echo
-echo "| variant | mode | median req/s | ratio | median CPU ms/request | ratio |"
-echo "| --- | --- | ---: | ---: | ---: | ---: |"
+echo "| variant | mode | median req/s | ratio | median CPU ms/request | ratio | median p99 ms |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
 for mode in $MODES; do
 	for name in "${names[@]}"; do
 		awk -F'\t' -v n="$name" -v m="$mode" -v first="${names[0]}" '
 			function median(a, c,   i, j, t) { for (i = 1; i <= c; i++) for (j = i + 1; j <= c; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
 				return (c % 2) ? a[(c + 1) / 2] : (a[c / 2] + a[c / 2 + 1]) / 2 }
-			$3 == m && $2 == n { r[++c] = $4; u[c] = $5 } $3 == m && $2 == first { fr[++fc] = $4; fu[fc] = $5 }
-			END { mr = median(r, c); mu = median(u, c); br = median(fr, fc); bu = median(fu, fc)
-				printf "| %s | %s | %.0f | %.2f | %.3f | %.2f |\n", n, m, mr, mr / br, mu, mu / bu }' "$OUT/rounds.tsv"
+			$3 == m && $2 == n { r[++c] = $4; u[c] = $5; l[c] = $7 } $3 == m && $2 == first { fr[++fc] = $4; fu[fc] = $5 }
+			END { mr = median(r, c); mu = median(u, c); ml = median(l, c); br = median(fr, fc); bu = median(fu, fc)
+				printf "| %s | %s | %.0f | %.2f | %.3f | %.2f | %.2f |\n", n, m, mr, mr / br, mu, mu / bu, ml / 1000 }' "$OUT/rounds.tsv"
 	done
 done | tee "$OUT/summary.md"

@@ -8,7 +8,7 @@ package dev.switchboard.quota;
  * @param key the store key
  * @param field the member to remove ({@link Type#RELEASE}) or the hash field ({@link Type#RECORD}); else empty
  * @param amount what to add ({@link Type#ADD}, {@link Type#RECORD}); a counter never goes below 0
- * @param ttlMillis {@link Type#ADD}: how long the counter lives from now, 0 to leave it
+ * @param ttlMillis {@link Type#ADD}: how long the counter lives, 0 to leave it (Redis sets it when the add creates the counter)
  */
 public record Op(Type type, String key, String field, long amount, long ttlMillis) {
 

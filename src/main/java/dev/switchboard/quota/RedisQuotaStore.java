@@ -4,14 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
@@ -19,8 +17,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
 
+import dev.switchboard.state.GroupCommit;
 import dev.switchboard.state.OnUnavailable;
 import dev.switchboard.state.RedisScript;
 import dev.switchboard.state.RedisState;
@@ -28,11 +26,14 @@ import dev.switchboard.state.StateAvailability;
 import dev.switchboard.state.StateUnavailableException;
 import dev.switchboard.support.ErrorCode;
 import dev.switchboard.support.GatewayException;
+import dev.switchboard.support.Json;
 
 /**
- * The counters of {@code switchboard.state.store: redis}, shared by every replica: one admission is one
- * {@code EVALSHA} of {@code admit.lua} (every check, then every count, atomically); settling and usage records are one
- * {@code EVALSHA} of {@code apply.lua} after the answer, those of requests that end while one runs gathered into the next.
+ * The counters of {@code switchboard.state.store: redis}, shared by every replica, moved by {@code EVALSHA}s of
+ * {@code counters.lua}: the adjustments of requests that ended (settling, usage records), then admissions (each
+ * one's checks, then its counts), atomically. Calls go through a {@link GroupCommit}: one at a time, what arrives while
+ * one runs gathered into the next, and adjustments wait a few milliseconds for an admission to carry them. At a low
+ * rate an admission is a call of its own; under load Redis sees one call per round trip, not two per request.
  * <p>
  * While Redis cannot be reached, {@code on-unavailable: allow} admits every request without asking and keeps what it
  * would have counted ({@link PendingCounts}); when Redis is back those counts are added to it, so budgets and usage
@@ -43,27 +44,33 @@ final class RedisQuotaStore implements QuotaStore {
 
 	private static final Log logger = LogFactory.getLog(RedisQuotaStore.class);
 
-	/** Keys per {@code apply.lua} call when putting back counts kept during an outage. */
+	/** Keys per call when putting back counts kept during an outage. */
 	private static final int FLUSH_BATCH = 200;
+
+	/** The keys a call carries under load, unless one request has more. */
+	private static final int BATCH_KEYS = 512;
+
+	/**
+	 * How long a request's adjustments after the fact wait for the next admission to carry them before they are sent
+	 * on their own: under load they cost no call of their own. Other replicas see a lease released this much later at
+	 * most; this replica's next admission always sees it, as it goes in the same call, first.
+	 */
+	private static final Duration SETTLE_LINGER = Duration.ofMillis(5);
 
 	private final RedisState redis;
 
-	private final RedisScript admit;
-
-	private final RedisScript apply;
+	private final RedisScript counters;
 
 	private final OnUnavailable onUnavailable;
 
 	private final PendingCounts pending = new PendingCounts();
 
-	private final Queue<Queued> queued = new ConcurrentLinkedQueue<>();
-
-	private final AtomicBoolean sending = new AtomicBoolean();
+	private final GroupCommit<Counting, Decision> calls = new GroupCommit<>(this::call, Counting::keys, BATCH_KEYS,
+			SETTLE_LINGER);
 
 	RedisQuotaStore(RedisState redis) {
 		this.redis = redis;
-		this.admit = redis.script(script("admit.lua"));
-		this.apply = redis.script(script("apply.lua"));
+		this.counters = redis.script(script("counters.lua"));
 		this.onUnavailable = redis.onUnavailable();
 		redis.availability().addListener(new StateAvailability.Listener() {
 			@Override
@@ -73,79 +80,130 @@ final class RedisQuotaStore implements QuotaStore {
 		});
 	}
 
+	/**
+	 * Admits through the group commit: one {@code counters.lua} call at a time, with what arrived while it ran in the
+	 * next, each admission answered from its own reply.
+	 */
 	@Override
 	public Mono<Decision> admit(List<Check> checks, String member) {
 		// always asked, also while marked down: a disconnected client fails at once, and a Redis that was only slow
 		// is marked up again by the next answer
-		return this.admit.<List<Object>>run(ScriptOutputType.MULTI, keys(checks), admitArgs("admit", member, checks))
-			.map(reply -> decision(reply, checks.size()))
+		return this.calls.submit(new Admission(checks, member))
 			.onErrorResume(StateUnavailableException.class, ex -> unavailable(checks));
 	}
 
 	@Override
 	public Mono<Decision> peek(List<Check> checks) {
-		return this.admit.<List<Object>>run(ScriptOutputType.MULTI, keys(checks), admitArgs("peek", "", checks))
-			.map(reply -> decision(reply, checks.size()))
+		Admission admission = new Admission(checks, "");
+		return this.counters.<List<Object>>run(ScriptOutputType.MULTI, keys(List.of(), List.of(admission)),
+				args("peek", List.of(), List.of(admission)))
+			.map(reply -> decision((List<?>) reply.get(0), checks.size()))
 			.onErrorResume(StateUnavailableException.class,
 					ex -> Mono.error(new GatewayException(ErrorCode.STATE_UNAVAILABLE, "The Redis state store cannot be reached.")));
 	}
 
 	/**
-	 * Queues {@code ops} for the next {@code apply.lua} call, completing when that call has: one call at a time, and
-	 * what requests ended while it ran goes in the next one (a group commit). At a low rate every request's ops go at
-	 * once, as before; under load the calls to Redis stay one at a time instead of one per request, and usage fields
-	 * that many requests add to are summed into one {@code HINCRBY}.
+	 * Queues {@code ops} to go first in the next call, which an admission usually starts within
+	 * {@link #SETTLE_LINGER}; completes when that call has. Usage fields that many requests add to are summed into
+	 * one {@code HINCRBY}. Never fails: what Redis could not take is kept for when it is back.
 	 */
 	@Override
 	public Mono<Void> apply(List<Op> ops) {
 		if (ops.isEmpty()) {
 			return Mono.empty();
 		}
-		return Mono.create(sink -> {
-			this.queued.add(new Queued(ops, sink));
-			drain();
-		});
+		return this.calls.submitLater(new Settling(ops))
+			.onErrorResume(ex -> Mono.empty())
+			.then();
 	}
 
-	private void drain() {
-		if (!this.sending.compareAndSet(false, true)) {
-			return;
+	/** What one call carries: admissions, or a request's adjustments after the fact. */
+	private sealed interface Counting permits Admission, Settling {
+
+		int keys();
+
+	}
+
+	/** One request's checks and its concurrency lease. */
+	private record Admission(List<Check> checks, String member) implements Counting {
+
+		@Override
+		public int keys() {
+			return this.checks.size();
 		}
-		List<Queued> batch = new ArrayList<>();
-		int size = 0;
-		Queued next;
-		while (size < FLUSH_BATCH && (next = this.queued.poll()) != null) {
-			batch.add(next);
-			size += next.ops().size();
+
+	}
+
+	/** Adjustments after the fact. */
+	private record Settling(List<Op> ops) implements Counting {
+
+		@Override
+		public int keys() {
+			return this.ops.size();
 		}
-		if (batch.isEmpty()) {
-			this.sending.set(false);
-			// an apply that queued after the poll and before the flag went down
-			if (!this.queued.isEmpty()) {
-				drain();
-			}
-			return;
-		}
+
+	}
+
+	/** One {@code counters.lua} call for a batch: its adjustments first, then its admissions in order. */
+	private Mono<List<Decision>> call(List<GroupCommit.Submission<Counting>> batch) {
 		List<Op> ops = merged(batch);
-		run(ops).onErrorResume(ex -> {
-			// an outage, or an error Redis answered: either way the counts must not be lost
-			this.pending.add(ops);
-			return Mono.empty();
-		}).doFinally(signal -> {
-			batch.forEach(done -> done.sink().success());
-			this.sending.set(false);
-			if (!this.queued.isEmpty()) {
-				drain();
+		List<Admission> admissions = new ArrayList<>(batch.size());
+		for (GroupCommit.Submission<Counting> submission : batch) {
+			if (submission.item() instanceof Admission admission) {
+				admissions.add(admission);
 			}
-		}).subscribe();
+		}
+		return this.counters.<List<Object>>run(ScriptOutputType.MULTI, keys(ops, admissions), args("admit", ops, admissions))
+			.map(replies -> {
+				List<Decision> decisions = new ArrayList<>(batch.size());
+				int next = 0;
+				for (GroupCommit.Submission<Counting> submission : batch) {
+					if (!(submission.item() instanceof Admission admission)) {
+						decisions.add(null); // a settling: completes empty
+						continue;
+					}
+					Decision decision = decision((List<?>) replies.get(next++), admission.checks().size());
+					decisions.add(decision);
+					if (decision.admitted() && submission.cancelled()) {
+						undo(admission, decision);
+					}
+				}
+				return decisions;
+			})
+			.onErrorResume(ex -> {
+				// an outage, or an error Redis answered: either way the counts must not be lost
+				this.pending.add(ops);
+				return Mono.error(ex);
+			});
 	}
 
-	/** The batch's ops in order, the usage records of one hash field summed into the first of them. */
-	private static List<Op> merged(List<Queued> batch) {
+	/**
+	 * An admission whose request was gone before its answer (the client left while it was in Redis): nobody will
+	 * settle it, so what it counted is taken back.
+	 */
+	private void undo(Admission admission, Decision decision) {
+		List<Op> ops = new ArrayList<>();
+		for (Check check : admission.checks()) {
+			switch (check.kind()) {
+				case RATE -> ops.add(Op.add(check.key() + ":" + (decision.nowMillis() / check.param()), -check.cost(),
+						2 * check.param() + 1000));
+				case CONCURRENCY -> ops.add(Op.release(check.key(), admission.member()));
+				case BUDGET -> ops.add(Op.add(check.key(), -check.cost(),
+						(check.param() > 0) ? check.param() + QuotaKeys.DAY : 0));
+			}
+		}
+		apply(ops).subscribe();
+	}
+
+	/** The batch's adjustments in order, the usage records of one hash field summed into the first of them. */
+	private static List<Op> merged(List<GroupCommit.Submission<Counting>> batch) {
 		List<Op> ops = new ArrayList<>();
 		Map<String, Integer> records = new HashMap<>();
-		for (Queued queued : batch) {
-			for (Op op : queued.ops()) {
+		for (GroupCommit.Submission<Counting> submission : batch) {
+			if (!(submission.item() instanceof Settling settling)) {
+				continue;
+			}
+			for (Op op : settling.ops()) {
 				if (op.type() != Op.Type.RECORD) {
 					ops.add(op);
 					continue;
@@ -163,10 +221,6 @@ final class RedisQuotaStore implements QuotaStore {
 			}
 		}
 		return ops;
-	}
-
-	/** Ops waiting for the next call, and who waits for them. */
-	private record Queued(List<Op> ops, MonoSink<Void> sink) {
 	}
 
 	@Override
@@ -227,55 +281,66 @@ final class RedisQuotaStore implements QuotaStore {
 			.subscribe();
 	}
 
+	/** Adjustments only, in a call of their own: putting back what was kept during an outage. */
 	private Mono<Void> run(List<Op> ops) {
-		String[] keys = new String[ops.size()];
-		String[] args = new String[ops.size() * 3];
-		for (int i = 0; i < ops.size(); i++) {
-			Op op = ops.get(i);
-			keys[i] = op.key();
-			args[i * 3] = op.type().code();
-			switch (op.type()) {
-				case ADD -> {
-					args[i * 3 + 1] = Long.toString(op.amount());
-					args[i * 3 + 2] = Long.toString(op.ttlMillis());
-				}
-				case RELEASE -> {
-					args[i * 3 + 1] = op.field();
-					args[i * 3 + 2] = "0";
-				}
-				case RECORD -> {
-					args[i * 3 + 1] = op.field();
-					args[i * 3 + 2] = Long.toString(op.amount());
-				}
-			}
-		}
-		return this.apply.<Long>run(ScriptOutputType.INTEGER, keys, args).then();
+		return this.counters.<List<Object>>run(ScriptOutputType.MULTI, keys(ops, List.of()), args("admit", ops, List.of()))
+			.then();
 	}
 
-	private static String[] keys(List<Check> checks) {
-		String[] keys = new String[checks.size()];
-		for (int i = 0; i < checks.size(); i++) {
-			keys[i] = checks.get(i).key();
+	private static String[] keys(List<Op> ops, List<Admission> admissions) {
+		int size = ops.size();
+		for (Admission admission : admissions) {
+			size += admission.checks().size();
+		}
+		String[] keys = new String[size];
+		int at = 0;
+		for (Op op : ops) {
+			keys[at++] = op.key();
+		}
+		for (Admission admission : admissions) {
+			for (Check check : admission.checks()) {
+				keys[at++] = check.key();
+			}
 		}
 		return keys;
 	}
 
-	private static String[] admitArgs(String mode, String member, List<Check> checks) {
-		String[] args = new String[2 + checks.size() * 4];
-		args[0] = mode;
-		args[1] = member;
-		for (int i = 0; i < checks.size(); i++) {
-			Check check = checks.get(i);
-			int o = 2 + i * 4;
-			args[o] = check.kind().code();
-			args[o + 1] = Long.toString(check.limit());
-			args[o + 2] = Long.toString(check.cost());
-			args[o + 3] = Long.toString(check.param());
+	/**
+	 * As {@code counters.lua} reads them: the mode, and one JSON argument of two flat arrays, 3 per adjustment, then
+	 * each admission (Lettuce encodes two arguments instead of a hundred, Redis parses them in C).
+	 */
+	private static String[] args(String mode, List<Op> ops, List<Admission> admissions) {
+		StringBuilder json = new StringBuilder(64 + ops.size() * 48 + admissions.size() * 160).append("[[");
+		boolean first = true;
+		for (Op op : ops) {
+			if (!first) {
+				json.append(',');
+			}
+			first = false;
+			json.append('"').append(op.type().code()).append("\",");
+			switch (op.type()) {
+				case ADD -> json.append(op.amount()).append(',').append(op.ttlMillis());
+				case RELEASE -> Json.appendString(json, op.field()).append(",0");
+				case RECORD -> Json.appendString(json, op.field()).append(',').append(op.amount());
+			}
 		}
-		return args;
+		json.append("],[");
+		first = true;
+		for (Admission admission : admissions) {
+			if (!first) {
+				json.append(',');
+			}
+			first = false;
+			Json.appendString(json, admission.member()).append(',').append(admission.checks().size());
+			for (Check check : admission.checks()) {
+				json.append(",\"").append(check.kind().code()).append("\",").append(check.limit()).append(',')
+					.append(check.cost()).append(',').append(check.param());
+			}
+		}
+		return new String[] { mode, json.append("]]").toString() };
 	}
 
-	private static Decision decision(List<Object> reply, int checks) {
+	private static Decision decision(List<?> reply, int checks) {
 		if (number(reply.get(0)) == 0) {
 			return Decision.refused((int) number(reply.get(1)), number(reply.get(2)), number(reply.get(3)));
 		}

@@ -34,9 +34,9 @@ public final class RedisScript {
 	 * {@code Long}, {@link ScriptOutputType#VALUE} a {@code String}.
 	 */
 	public <T> Mono<T> run(ScriptOutputType type, String[] keys, String... args) {
-		return this.redis.strings(commands -> commands.<T>evalsha(this.sha, type, keys, args)
-			.next()
-			.onErrorResume(RedisNoScriptException.class, ex -> commands.<T>eval(this.lua, type, keys, args).next()));
+		return this.redis.<T>stringsAsync(commands -> commands.<T>evalsha(this.sha, type, keys, args))
+			.onErrorResume(RedisNoScriptException.class,
+					ex -> this.redis.<T>stringsAsync(commands -> commands.<T>eval(this.lua, type, keys, args)));
 	}
 
 	private static String sha1(String text) {
