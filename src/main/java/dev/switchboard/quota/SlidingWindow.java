@@ -1,7 +1,7 @@
 package dev.switchboard.quota;
 
 /**
- * The sliding-window counter both stores use (the Redis one in {@code admit.lua}, the same arithmetic): a window's
+ * The sliding-window counter both stores use (the Redis one in {@code counters.lua}, the same arithmetic): a window's
  * count plus the previous window's, weighted by how much of it still overlaps the last {@code window} ms. Exact for
  * a steady rate, and never lets a burst at a window's edge through twice.
  */
