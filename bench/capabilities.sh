@@ -5,7 +5,7 @@
 # Variants: switchboard, guardrails (secrets + pii on requests), guardrails-response (also on answers, streams
 # included), quota-local and quota-redis (one key with every limit; a redis-server on REDIS_PORT is started here),
 # cached (exact cache; every measured request is a hit), and BASELINE_JAR as "baseline" when given.
-# Usage: bench/capabilities.sh   (JAR, BASELINE_JAR, REDIS_PORT=16379, and bench/live-ab.sh's settings)
+# Usage: bench/capabilities.sh   (JAR, BASELINE_JAR, ONLY="names ...", REDIS_PORT=16379, and bench/live-ab.sh's settings)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAR=${JAR:-$ROOT/target/switchboard.jar}
@@ -26,4 +26,12 @@ variants=("switchboard=$JAR")
 variants+=("guardrails=$(with gateway-guardrails.yaml)" "guardrails-response=$(with gateway-guardrails-response.yaml)"
 	"quota-local=$(with gateway-quota-local.yaml)" "quota-redis=$(with gateway-quota-redis.yaml)"
 	"cached=$(with gateway-cached.yaml)")
+if [[ -n ${ONLY:-} ]]; then # ONLY="quota-local quota-redis": switchboard (and baseline) and those
+	kept=()
+	for v in "${variants[@]}"; do
+		name=${v%%=*}
+		[[ $name == switchboard || $name == baseline || " $ONLY " == *" $name "* ]] && kept+=("$v")
+	done
+	variants=("${kept[@]}")
+fi
 "$ROOT/bench/live-ab.sh" "${variants[@]}"

@@ -6,7 +6,8 @@
 # Each argument is NAME=JAR or NAME=JAR|EXTRA-ARGS, as for bench/ab.sh. Prints req/s and the gateway's CPU time per
 # request (user + system, from /proc) and wrk's p99 latency per round, then the medians and each variant's ratio to the first.
 # Settings: MODES (non-stream stream), ROUNDS (6), DURATION (5), WARMUP (20), CONNECTIONS (64), PIN (0; 1 puts the
-# gateways on CPU 1 and wrk + mock on CPU 0), CONFIG (bench/gateway.yaml), JVM_OPTS.
+# gateways on CPU 1 and wrk + mock on CPU 0), CONFIG (bench/gateway.yaml), JVM_OPTS, RATE (unset: as fast as answered;
+# N: about N req/s offered, each connection pacing its requests with bench/wrk/paced.lua, for latency below saturation).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 BENCH_DIR=$(cd "$(dirname "$HARNESS")" && pwd)
@@ -60,14 +61,17 @@ ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # the JVM is the session 
 load() { # PORT MODE SECONDS -> "req/s"
 	local body=$BENCH_DIR/requests/chat.json
 	[[ $2 == stream ]] && body=$BENCH_DIR/requests/chat-stream.json
-	BENCH_BODY_FILE=$body BENCH_HEADERS=$AUTH ${LOAD_PIN[@]+"${LOAD_PIN[@]}"} wrk -t2 -c"$CONNECTIONS" -d"$3s" \
-		--latency -s "$BENCH_DIR/wrk/chat.lua" "http://127.0.0.1:$1/v1/chat/completions" 2>&1 |
+	local script=$BENCH_DIR/wrk/chat.lua pace=0
+	if [[ -n ${RATE:-} ]]; then script=$ROOT/bench/wrk/paced.lua pace=$((CONNECTIONS * 1000 / RATE)); fi
+	BENCH_BODY_FILE=$body BENCH_HEADERS=$AUTH BENCH_CHAT_LUA=$BENCH_DIR/wrk/chat.lua BENCH_PACE_MS=$pace \
+		${LOAD_PIN[@]+"${LOAD_PIN[@]}"} wrk -t2 -c"$CONNECTIONS" -d"$3s" \
+		--latency -s "$script" "http://127.0.0.1:$1/v1/chat/completions" 2>&1 |
 		awk '/^BENCH_RESULT/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
 			printf "%.0f %d %d\n", v["requests"] / (v["duration_us"] / 1e6), v["err_status"] + v["err_connect"] + v["err_read"], v["p99"] }'
 }
 
 for mode in $MODES; do
-	for k in "${!names[@]}"; do load "${ports[$k]}" "$mode" "$WARMUP" >/dev/null; done
+	for k in "${!names[@]}"; do RATE= load "${ports[$k]}" "$mode" "$WARMUP" >/dev/null; done # warmed at full speed
 done
 : >"$OUT/rounds.tsv"
 for round in $(seq 1 "$ROUNDS"); do

@@ -30,7 +30,30 @@ public enum BudgetPeriod {
 
 	/** The period {@code now} is in, as a short id ({@code 2026-12-03}, {@code 2026-W49}, {@code 2026-12}, {@code total}). */
 	public String id(Instant now) {
-		LocalDate date = LocalDate.ofInstant(now, ZoneOffset.UTC);
+		return today(now).id();
+	}
+
+	/**
+	 * The id and end of the period of {@code now}'s UTC day, computed once a day rather than for every request that
+	 * checks a budget.
+	 */
+	private Today today(Instant now) {
+		long day = Math.floorDiv(now.getEpochSecond(), 86_400);
+		Today known = this.today;
+		if (known == null || known.epochDay() != day) {
+			LocalDate date = LocalDate.ofEpochDay(day);
+			known = new Today(day, idOf(date), endOf(date));
+			this.today = known;
+		}
+		return known;
+	}
+
+	private volatile @Nullable Today today;
+
+	private record Today(long epochDay, String id, @Nullable Instant end) {
+	}
+
+	private String idOf(LocalDate date) {
 		return switch (this) {
 			case DAY -> date.toString();
 			case WEEK -> date.get(IsoFields.WEEK_BASED_YEAR) + "-W"
@@ -54,7 +77,10 @@ public enum BudgetPeriod {
 
 	/** When the period {@code now} is in ends; {@code null} for {@link #TOTAL}. */
 	public @Nullable Instant end(Instant now) {
-		LocalDate date = LocalDate.ofInstant(now, ZoneOffset.UTC);
+		return today(now).end();
+	}
+
+	private @Nullable Instant endOf(LocalDate date) {
 		LocalDate next = switch (this) {
 			case DAY -> date.plusDays(1);
 			case WEEK -> date.with(TemporalAdjusters.next(DayOfWeek.MONDAY));

@@ -210,7 +210,7 @@ final class Metering implements AnswerHook {
 		MediaType type = headers.getContentType();
 		boolean stream = type != null && type.isCompatibleWith(MediaType.TEXT_EVENT_STREAM);
 		if (!stream && (cost != null || cached)) {
-			headers.set(GatewayHeaders.COST_USD, BigDecimal.valueOf(cached ? 0 : cost, 6).toPlainString());
+			headers.set(GatewayHeaders.COST_USD, GatewayHeaders.usd(cached ? 0 : cost));
 		}
 		Decision admitted = this.decision;
 		if (admitted == null || !admitted.admitted() || admitted.degraded()) {
@@ -315,29 +315,27 @@ final class Metering implements AnswerHook {
 	}
 
 	private void record(List<Op> ops, boolean cached, TokenUsage used, long micros) {
-		String day = LocalDate.now(ZoneOffset.UTC).toString();
-		String usageKey = QuotaKeys.usage(day);
+		String usageKey = QuotaKeys.usageToday();
 		Target target = answered();
-		String model = target.provider().id() + "/" + target.model();
-		String route = this.plan.route();
-		ops.add(Op.record(usageKey, QuotaKeys.usageField("requests", this.key, route, model), 1));
+		UsageFields fields = UsageFields.of(this.key, this.plan.route(), target.provider().id(), target.model());
+		ops.add(Op.record(usageKey, fields.requests, 1));
 		if (cached) {
-			ops.add(Op.record(usageKey, QuotaKeys.usageField("cached_requests", this.key, route, model), 1));
+			ops.add(Op.record(usageKey, fields.cachedRequests, 1));
 			return;
 		}
-		add(ops, usageKey, "input_tokens", route, model, Math.max(0, used.inputTokens()));
-		add(ops, usageKey, "output_tokens", route, model, Math.max(0, used.outputTokens()));
-		add(ops, usageKey, "cached_input_tokens", route, model, used.cachedInputTokens());
-		add(ops, usageKey, "reasoning_tokens", route, model, used.reasoningTokens());
-		add(ops, usageKey, "micro_usd", route, model, micros);
+		add(ops, usageKey, fields.inputTokens, Math.max(0, used.inputTokens()));
+		add(ops, usageKey, fields.outputTokens, Math.max(0, used.outputTokens()));
+		add(ops, usageKey, fields.cachedInputTokens, used.cachedInputTokens());
+		add(ops, usageKey, fields.reasoningTokens, used.reasoningTokens());
+		add(ops, usageKey, fields.microUsd, micros);
 		if (used.estimated()) {
-			add(ops, usageKey, "estimated_requests", route, model, 1);
+			add(ops, usageKey, fields.estimatedRequests, 1);
 		}
 	}
 
-	private void add(List<Op> ops, String usageKey, String metric, String route, String model, long amount) {
+	private static void add(List<Op> ops, String usageKey, String field, long amount) {
 		if (amount != 0) {
-			ops.add(Op.record(usageKey, QuotaKeys.usageField(metric, this.key, route, model), amount));
+			ops.add(Op.record(usageKey, field, amount));
 		}
 	}
 

@@ -1,5 +1,9 @@
 package dev.switchboard.quota;
 
+import java.time.LocalDate;
+
+import org.jspecify.annotations.Nullable;
+
 /**
  * Names of the counters in the store, one scheme for both stores: {@code sb:q:<scope>:<name>:<metric>} for limits
  * ({@code :<window>} appended to rate counters, {@code :<period>} to budgets) and {@code sb:u:<day>} for the usage
@@ -21,6 +25,22 @@ final class QuotaKeys {
 
 	static String usage(String day) {
 		return "sb:u:" + day;
+	}
+
+	private record Day(long epochDay, String key) {
+	}
+
+	private static volatile @Nullable Day today;
+
+	/** The usage hash of today (UTC), built once a day. */
+	static String usageToday() {
+		long day = Math.floorDiv(System.currentTimeMillis(), DAY);
+		Day known = today;
+		if (known == null || known.epochDay() != day) {
+			known = new Day(day, usage(LocalDate.ofEpochDay(day).toString()));
+			today = known;
+		}
+		return known.key();
 	}
 
 	static String usageField(String metric, String key, String route, String model) {

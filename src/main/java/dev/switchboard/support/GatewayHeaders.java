@@ -40,6 +40,13 @@ public final class GatewayHeaders {
 	private GatewayHeaders() {
 	}
 
+	/** Millionths of a dollar as dollars with six decimals ({@code 1234} is {@code 0.001234}), without BigDecimal. */
+	public static String usd(long microUsd) {
+		long micros = Math.max(0, microUsd);
+		String fraction = Long.toString(micros % 1_000_000);
+		return (micros / 1_000_000) + "." + "000000".substring(fraction.length()) + fraction;
+	}
+
 	/**
 	 * Nanoseconds as {@link #OVERHEAD_MS} carries them: milliseconds with three decimals ({@code 4.039}), without
 	 * {@code String.format}, which costs more than the rest of a cache hit's headers together.
