@@ -15,9 +15,16 @@ command -v redis-server >/dev/null || { echo "needs redis-server (apt-get instal
 STATE=$(mktemp -d)
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$STATE" >"$STATE/redis.log" 2>&1 &
 REDIS=$!
-trap 'kill $REDIS 2>/dev/null || true; rm -rf "$STATE"' EXIT
+# waits for it to exit, so that a run right after this one can bind the port
+trap 'kill $REDIS 2>/dev/null && wait $REDIS 2>/dev/null; rm -rf "$STATE"' EXIT
 for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
-redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 || { cat "$STATE/redis.log" >&2; echo "redis-server did not start on $REDIS_PORT" >&2; exit 1; }
+sleep 0.2
+# the answer must come from this run's redis-server, not one still on the port (it would exit under the run)
+if ! kill -0 "$REDIS" 2>/dev/null || ! redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+	cat "$STATE/redis.log" >&2
+	echo "redis-server did not start on $REDIS_PORT (is another one there?)" >&2
+	exit 1
+fi
 export QUOTA_REDIS_URL=redis://127.0.0.1:$REDIS_PORT QUOTA_STATE_DIR=$STATE/quota
 # bench/live-ab.sh loads bench/gateway.yaml first; a second additional location is read after it and wins
 with() { echo "$JAR|--spring.config.additional-location=file:$ROOT/bench/$1"; }
