@@ -54,6 +54,19 @@ public record Check(Kind kind, String key, long limit, long cost, long param, Li
 
 	}
 
+	/**
+	 * Adds {@code delta} to this rate or budget check's counter as of {@code nowMillis} (a rate counter's window then),
+	 * with the lifetime that counter has wherever it is created: admission, settling, an undo, a count kept in an
+	 * outage.
+	 */
+	Op add(long delta, long nowMillis) {
+		return switch (this.kind) {
+			case RATE -> Op.add(this.key + ":" + (nowMillis / this.param), delta, 2 * this.param + 1000);
+			case BUDGET -> Op.add(this.key, delta, (this.param > 0) ? this.param + QuotaKeys.DAY : 0);
+			case CONCURRENCY -> throw new IllegalStateException("a concurrency check has leases, not a count");
+		};
+	}
+
 	/** The sliding window of rate limits. */
 	static final long RATE_WINDOW_MILLIS = 60_000;
 

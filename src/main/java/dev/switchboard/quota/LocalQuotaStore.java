@@ -142,11 +142,12 @@ final class LocalQuotaStore implements QuotaStore, AutoCloseable {
 		}
 		if (!peek) {
 			for (Check check : checks) {
-				switch (check.kind()) {
-					case RATE -> add(check.key() + ":" + (now / check.param()), check.cost(), now, 2 * check.param() + 1000);
-					case CONCURRENCY -> this.leases.computeIfAbsent(check.key(), k -> new HashMap<>())
-						.put(member, now + check.param());
-					case BUDGET -> add(check.key(), check.cost(), now, (check.param() > 0) ? check.param() + QuotaKeys.DAY : 0);
+				if (check.kind() == Check.Kind.CONCURRENCY) {
+					this.leases.computeIfAbsent(check.key(), k -> new HashMap<>()).put(member, now + check.param());
+				}
+				else {
+					Op counted = check.add(check.cost(), now);
+					add(counted.key(), counted.amount(), now, counted.ttlMillis());
 				}
 			}
 			this.dirty = true;

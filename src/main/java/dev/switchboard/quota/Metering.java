@@ -294,16 +294,14 @@ final class Metering implements AnswerHook {
 					case RATE -> {
 						long delta = (check.metric() == Check.Metric.TOKENS) ? tokens - check.cost() : 0;
 						if (delta != 0) {
-							ops.add(Op.add(check.key() + ":" + (admitted.nowMillis() / check.param()), delta,
-									2 * check.param() + 1000));
+							ops.add(check.add(delta, admitted.nowMillis()));
 						}
 					}
 					case CONCURRENCY -> ops.add(Op.release(check.key(), this.member));
 					case BUDGET -> {
 						long actual = check.limitOf().budget().inUsd() ? micros : tokens;
 						if (actual != check.cost()) {
-							ops.add(Op.add(check.key(), actual - check.cost(),
-									(check.param() > 0) ? check.param() + QuotaKeys.DAY : 0));
+							ops.add(check.add(actual - check.cost(), admitted.nowMillis()));
 						}
 					}
 				}

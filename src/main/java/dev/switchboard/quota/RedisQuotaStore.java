@@ -185,11 +185,8 @@ final class RedisQuotaStore implements QuotaStore {
 		List<Op> ops = new ArrayList<>();
 		for (Check check : admission.checks()) {
 			switch (check.kind()) {
-				case RATE -> ops.add(Op.add(check.key() + ":" + (decision.nowMillis() / check.param()), -check.cost(),
-						2 * check.param() + 1000));
+				case RATE, BUDGET -> ops.add(check.add(-check.cost(), decision.nowMillis()));
 				case CONCURRENCY -> ops.add(Op.release(check.key(), admission.member()));
-				case BUDGET -> ops.add(Op.add(check.key(), -check.cost(),
-						(check.param() > 0) ? check.param() + QuotaKeys.DAY : 0));
 			}
 		}
 		apply(ops).subscribe();
@@ -250,8 +247,7 @@ final class RedisQuotaStore implements QuotaStore {
 		List<Op> counted = new ArrayList<>(checks.size());
 		for (Check check : checks) {
 			switch (check.kind()) {
-				case RATE -> counted.add(Op.add(check.key() + ":" + (now / check.param()), check.cost(), 2 * check.param() + 1000));
-				case BUDGET -> counted.add(Op.add(check.key(), check.cost(), (check.param() > 0) ? check.param() + QuotaKeys.DAY : 0));
+				case RATE, BUDGET -> counted.add(check.add(check.cost(), now));
 				case CONCURRENCY -> {
 					// not kept: the request will have ended long before a lease would matter
 				}
