@@ -81,6 +81,46 @@ class QuotaUnitTests {
 	}
 
 	@Test
+	void racingAdmissionsNeverOvershootALimit() throws Exception {
+		AtomicLong clock = new AtomicLong(60_000 * 100);
+		LocalQuotaStore store = new LocalQuotaStore(null, clock::get, Duration.ofSeconds(1));
+		// 8 threads x 500 admissions against 1,000 requests a minute, 100 tokens each against 150,000 tokens a minute
+		// and 12 in flight: whatever the interleaving, no limit is ever passed
+		Limit limit = new Limit(Scope.KEY, "k", 1000, 150_000, 12, new Limit.Budget(0, 90_000, BudgetPeriod.TOTAL, 0));
+		List<Check> checks = Check.of(limit, 100, 0, 60_000, Instant.now());
+		AtomicLong admitted = new AtomicLong();
+		AtomicLong inFlight = new AtomicLong();
+		AtomicLong mostInFlight = new AtomicLong();
+		List<Thread> threads = new ArrayList<>();
+		for (int t = 0; t < 8; t++) {
+			int thread = t;
+			Thread worker = new Thread(() -> {
+				for (int i = 0; i < 500; i++) {
+					String member = thread + "-" + i;
+					if (store.admit(checks, member).block().admitted()) {
+						admitted.incrementAndGet();
+						mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+						Thread.onSpinWait();
+						inFlight.decrementAndGet();
+						store.apply(List.of(Op.release(checks.get(2).key(), member))).block();
+					}
+				}
+			});
+			worker.start();
+			threads.add(worker);
+		}
+		for (Thread thread : threads) {
+			thread.join();
+		}
+		assertThat(mostInFlight.get()).as("in flight at once").isLessThanOrEqualTo(12);
+		assertThat(admitted.get()).as("the budget of 90,000 tokens holds 900 requests of 100").isLessThanOrEqualTo(900)
+			.isGreaterThan(0);
+		Decision after = store.peek(checks).block();
+		assertThat(after.used()).as("requests, tokens, in flight, budget: refusals took back what they added")
+			.containsExactly(admitted.get(), admitted.get() * 100, 0, admitted.get() * 100);
+	}
+
+	@Test
 	void everyCheckMustAdmitAndARefusalCountsNothing() {
 		AtomicLong clock = new AtomicLong(60_000 * 100);
 		LocalQuotaStore store = new LocalQuotaStore(null, clock::get, Duration.ofSeconds(1));
