@@ -66,7 +66,7 @@ final class RedisQuotaStore implements QuotaStore {
 	private final PendingCounts pending = new PendingCounts();
 
 	private final GroupCommit<Counting, Decision> calls = new GroupCommit<>(this::call, Counting::keys, BATCH_KEYS,
-			SETTLE_LINGER);
+			SETTLE_LINGER, this::undelivered);
 
 	RedisQuotaStore(RedisState redis) {
 		this.redis = redis;
@@ -162,11 +162,7 @@ final class RedisQuotaStore implements QuotaStore {
 						decisions.add(null); // a settling: completes empty
 						continue;
 					}
-					Decision decision = decision((List<?>) replies.get(next++), admission.checks().size());
-					decisions.add(decision);
-					if (decision.admitted() && submission.cancelled()) {
-						undo(admission, decision);
-					}
+					decisions.add(decision((List<?>) replies.get(next++), admission.checks().size()));
 				}
 				return decisions;
 			})
@@ -181,7 +177,10 @@ final class RedisQuotaStore implements QuotaStore {
 	 * An admission whose request was gone before its answer (the client left while it was in Redis): nobody will
 	 * settle it, so what it counted is taken back.
 	 */
-	private void undo(Admission admission, Decision decision) {
+	private void undelivered(Counting counting, Decision decision) {
+		if (!(counting instanceof Admission admission) || !decision.admitted()) {
+			return;
+		}
 		List<Op> ops = new ArrayList<>();
 		for (Check check : admission.checks()) {
 			switch (check.kind()) {
@@ -192,31 +191,37 @@ final class RedisQuotaStore implements QuotaStore {
 		apply(ops).subscribe();
 	}
 
-	/** The batch's adjustments in order, the usage records of one hash field summed into the first of them. */
+	/**
+	 * The batch's adjustments in order, those of one counter or usage field summed into the first of them: under
+	 * load most requests of a call settle the same few counters, and each becomes one command in Redis instead of one
+	 * per request. An add that sums to nothing is left out.
+	 */
 	private static List<Op> merged(List<GroupCommit.Submission<Counting>> batch) {
 		List<Op> ops = new ArrayList<>();
-		Map<String, Integer> records = new HashMap<>();
+		Map<String, Integer> summed = new HashMap<>();
 		for (GroupCommit.Submission<Counting> submission : batch) {
 			if (!(submission.item() instanceof Settling settling)) {
 				continue;
 			}
 			for (Op op : settling.ops()) {
-				if (op.type() != Op.Type.RECORD) {
+				if (op.type() == Op.Type.RELEASE) {
 					ops.add(op);
 					continue;
 				}
-				String field = op.key() + QuotaKeys.SEPARATOR + op.field();
-				Integer at = records.get(field);
+				String id = (op.type() == Op.Type.RECORD) ? op.key() + QuotaKeys.SEPARATOR + op.field() : op.key();
+				Integer at = summed.get(id);
 				if (at == null) {
-					records.put(field, ops.size());
+					summed.put(id, ops.size());
 					ops.add(op);
 				}
 				else {
 					Op first = ops.get(at);
-					ops.set(at, Op.record(first.key(), first.field(), first.amount() + op.amount()));
+					ops.set(at, new Op(first.type(), first.key(), first.field(), first.amount() + op.amount(),
+							Math.max(first.ttlMillis(), op.ttlMillis())));
 				}
 			}
 		}
+		ops.removeIf(op -> op.type() != Op.Type.RELEASE && op.amount() == 0);
 		return ops;
 	}
 

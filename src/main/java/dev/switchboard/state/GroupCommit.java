@@ -9,6 +9,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
@@ -25,8 +26,11 @@ import reactor.core.scheduler.Schedulers;
  * <p>
  * {@code call} gets the batch in submission order and answers one result per submission, in the same order (a
  * {@code null} result completes its submission empty). A call
- * that fails fails every submission of its batch; one that completes empty completes each submission empty. A submission whose subscriber cancelled is still sent (it may be
- * in the batch already); {@link Submission#cancelled()} tells the call's caller so it can undo its effect.
+ * that fails fails every submission of its batch; one that completes empty completes each submission empty. A
+ * submission whose subscriber cancelled is still sent (it may be in the batch already); its result goes to
+ * {@code undelivered}, which can undo its effect. Which of the two a result meets is decided where it is delivered,
+ * on the submitter's event loop, where the cancel happens too: a result is either seen by its submitter or undone,
+ * never neither.
  *
  * @param <I> what is submitted
  * @param <O> what each submission is answered
@@ -40,6 +44,8 @@ public final class GroupCommit<I, O> {
 	private final int maxWeight;
 
 	private final Duration linger;
+
+	private final BiConsumer<I, O> undelivered;
 
 	private final Queue<Submission<I>> queued = new ConcurrentLinkedQueue<>();
 
@@ -55,10 +61,21 @@ public final class GroupCommit<I, O> {
 	 */
 	public GroupCommit(Function<List<Submission<I>>, Mono<List<O>>> call, ToIntFunction<I> weight, int maxWeight,
 			Duration linger) {
+		this(call, weight, maxWeight, linger, (item, result) -> {
+		});
+	}
+
+	/**
+	 * @param undelivered gets each result whose submitter had cancelled when it was answered (with the item), on the
+	 * submitter's event loop
+	 */
+	public GroupCommit(Function<List<Submission<I>>, Mono<List<O>>> call, ToIntFunction<I> weight, int maxWeight,
+			Duration linger, BiConsumer<I, O> undelivered) {
 		this.call = call;
 		this.weight = weight;
 		this.maxWeight = maxWeight;
 		this.linger = linger;
+		this.undelivered = undelivered;
 	}
 
 	/** Submits {@code item} for the next call; completes with its result when that call has answered. */
@@ -123,7 +140,7 @@ public final class GroupCommit<I, O> {
 				return;
 			}
 			for (int i = 0; i < batch.size(); i++) {
-				batch.get(i).answer(results.get(i));
+				batch.get(i).answer(results.get(i), this.undelivered);
 			}
 		}, failure -> {
 			batch.forEach(submission -> submission.sink().error(failure));
@@ -179,19 +196,28 @@ public final class GroupCommit<I, O> {
 		 * store client's thread, which would otherwise carry every request of a batch on, one after another, each
 		 * writing to a connection of another thread.
 		 */
-		@SuppressWarnings("unchecked")
-		<O> void answer(@Nullable O result) {
-			MonoSink<O> sink = (MonoSink<O>) this.sink;
+		<O> void answer(@Nullable O result, BiConsumer<I, O> undelivered) {
 			if (this.loop == null) {
-				sink.success(result);
+				deliver(result, undelivered);
 				return;
 			}
 			try {
-				this.loop.execute(() -> sink.success(result));
+				this.loop.execute(() -> deliver(result, undelivered));
 			}
 			catch (RejectedExecutionException ex) {
-				sink.success(result); // the loop is shutting down
+				deliver(result, undelivered); // the loop is shutting down
 			}
+		}
+
+		@SuppressWarnings("unchecked")
+		private <O> void deliver(@Nullable O result, BiConsumer<I, O> undelivered) {
+			if (this.cancelled) {
+				if (result != null) {
+					undelivered.accept(this.item, result);
+				}
+				return;
+			}
+			((MonoSink<O>) this.sink).success(result);
 		}
 
 		@SuppressWarnings("unchecked")

@@ -13,10 +13,11 @@
 --   index is appended here)
 -- Returns one reply per admission: {1, now_ms, used_1, reset_1, ...} or {0, refused_check, retry_after_ms, now_ms}.
 -- A counter never goes below zero (a Redis that restarted empty forgot what a reservation added). Expiry is set when
--- a counter is created, not on every count.
+-- a counter is created, not on every count. Each counter is read at most once and written at most once per call.
 local spec = cjson.decode(ARGV[2])
 local ops, adm = spec[1], spec[2]
 local m = #ops / 3
+local released = {} -- concurrency key -> members: one ZREM per key
 for i = 1, m do
   local o = (i - 1) * 3
   local op, a, b = ops[o + 1], ops[o + 2], ops[o + 3]
@@ -26,10 +27,18 @@ for i = 1, m do
     if v < 0 then redis.call('SET', key, 0, 'KEEPTTL') end
     if (v == a or v < 0) and b > 0 then redis.call('PEXPIRE', key, b) end
   elseif op == 'z' then
-    redis.call('ZREM', key, a)
+    local members = released[key]
+    if members == nil then
+      members = {}
+      released[key] = members
+    end
+    members[#members + 1] = a
   else
     if redis.call('HINCRBY', key, a, b) == b then redis.call('PEXPIRE', key, 34560000000) end
   end
+end
+for key, members in pairs(released) do
+  redis.call('ZREM', key, unpack(members))
 end
 
 local t = redis.call('TIME')
@@ -48,6 +57,34 @@ local function retry_after(prev, curr, cost, limit, elapsed, w)
   return rest + math.ceil(math.max(0, w - room_next * w / curr))
 end
 
+-- What the call's admissions read and count, by counter key: each counter is read once per call and written once at
+-- its end, however many admissions of the same key (under load, most of them) the call carries.
+local value = {}    -- key -> the counter as this call sees it, its own admissions included
+local added = {}    -- key -> what this call's admissions add to it
+local ttl = {}      -- key -> its lifetime, set if the add creates it
+local order = {}    -- keys in the order first added to
+local leases = {}   -- concurrency key -> ZADD arguments (score, member, ...)
+local lease_ttl = {}
+
+local function read(key)
+  local v = value[key]
+  if v == nil then
+    v = tonumber(redis.call('GET', key) or '0')
+    value[key] = v
+  end
+  return v
+end
+
+local function count(key, by, life)
+  if added[key] == nil then
+    added[key] = 0
+    order[#order + 1] = key
+  end
+  added[key] = added[key] + by
+  value[key] = value[key] + by
+  ttl[key] = life
+end
+
 -- the admission whose first key is KEYS[k] and first check at adm[a]
 local function admit(k, a, n, member)
   local out = {1, now}
@@ -59,9 +96,8 @@ local function admit(k, a, n, member)
     if kind == 'r' then
       local window = math.floor(now / param)
       local elapsed = now - window * param
-      local counts = redis.call('MGET', key .. ':' .. window, key .. ':' .. (window - 1))
-      local curr = tonumber(counts[1] or '0')
-      local prev = tonumber(counts[2] or '0')
+      local curr = read(key .. ':' .. window)
+      local prev = read(key .. ':' .. (window - 1))
       local weighted = prev * (param - elapsed) / param + curr
       if not peek and weighted + cost > limit then
         return {0, i, retry_after(prev, curr, cost, limit, elapsed, param), now}
@@ -75,20 +111,24 @@ local function admit(k, a, n, member)
         out[#out + 1] = 0
       end
     elseif kind == 'c' then
-      -- leases past their end (a replica that crashed with requests in flight) are only cleared when they could
-      -- matter: when the count with them is at the limit, or for a peek, which shows the exact count
-      local count = redis.call('ZCARD', key)
-      if peek or count + 1 > limit then
-        redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
-        count = redis.call('ZCARD', key)
+      local held = value[key]
+      if held == nil then
+        -- leases past their end (a replica that crashed with requests in flight) are only cleared when they could
+        -- matter: when the count with them is at the limit, or for a peek, which shows the exact count
+        held = redis.call('ZCARD', key)
+        if peek or held + 1 > limit then
+          redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+          held = redis.call('ZCARD', key)
+        end
+        value[key] = held
       end
-      if not peek and count + 1 > limit then
+      if not peek and held + 1 > limit then
         return {0, i, 1000, now}
       end
-      out[#out + 1] = count + (peek and 0 or 1)
+      out[#out + 1] = held + (peek and 0 or 1)
       out[#out + 1] = 0
     else
-      local spent = tonumber(redis.call('GET', key) or '0')
+      local spent = read(key)
       if not peek and spent + cost > limit then
         return {0, i, param, now}
       end
@@ -102,13 +142,19 @@ local function admit(k, a, n, member)
       local kind, cost, param = adm[o], adm[o + 2], adm[o + 3]
       local key = KEYS[k + i]
       if kind == 'r' then
-        local c = key .. ':' .. math.floor(now / param)
-        if redis.call('INCRBY', c, cost) == cost then redis.call('PEXPIRE', c, 2 * param + 1000) end
+        count(key .. ':' .. math.floor(now / param), cost, 2 * param + 1000)
       elseif kind == 'c' then
-        redis.call('ZADD', key, now + param, member)
-        redis.call('PEXPIRE', key, param + 1000)
+        value[key] = value[key] + 1
+        local args = leases[key]
+        if args == nil then
+          args = {}
+          leases[key] = args
+        end
+        args[#args + 1] = now + param
+        args[#args + 1] = member
+        lease_ttl[key] = math.max(lease_ttl[key] or 0, param + 1000)
       else
-        if redis.call('INCRBY', key, cost) == cost and param > 0 then redis.call('PEXPIRE', key, param + 86400000) end
+        count(key, cost, (param > 0) and (param + 86400000) or 0)
       end
     end
   end
@@ -122,5 +168,17 @@ while a <= #adm do
   replies[#replies + 1] = admit(k, a + 2, n, member)
   k = k + n
   a = a + 2 + n * 4
+end
+
+-- the counts, one write per counter
+for _, key in ipairs(order) do
+  local by = added[key]
+  if by ~= 0 then
+    if redis.call('INCRBY', key, by) == by and ttl[key] > 0 then redis.call('PEXPIRE', key, ttl[key]) end
+  end
+end
+for key, args in pairs(leases) do
+  redis.call('ZADD', key, unpack(args))
+  redis.call('PEXPIRE', key, lease_ttl[key])
 end
 return replies

@@ -83,10 +83,42 @@ class RedisQuotaStoreTests {
 		Limit key = new Limit(Scope.KEY, "burst", 50, 0, 0, null);
 		List<Check> checks = Check.of(key, 0, 0, 0, Instant.now());
 		long callsBefore = evalshaCalls();
+		List<Decision> answered = together(200, checks);
+		assertThat(answered).hasSize(200);
+		assertThat(answered.stream().filter(Decision::admitted).count()).isEqualTo(50);
+		assertThat(store.peek(checks).block().used()[0]).isEqualTo(50);
+		assertThat(evalshaCalls() - callsBefore).as("admissions that waited for a call went in the next one together")
+			.isLessThan(200);
+	}
+
+	@Test
+	void admissionsInOneCallSeeEachOthersCountsOfEveryKind() throws Exception {
+		// 100 tokens each: 30 fit the minute's tokens, 25 the budget, 20 the requests in flight
+		Limit key = new Limit(Scope.KEY, "every", 1000, 3000, 20, new Limit.Budget(0, 2500, BudgetPeriod.TOTAL, 0));
+		List<Check> checks = Check.of(key, 100, 0, 60_000, Instant.now());
+		List<Decision> answered = together(200, checks);
+		assertThat(answered.stream().filter(Decision::admitted).count()).as("in flight binds first").isEqualTo(20);
+		assertThat(store.peek(checks).block().used()).containsExactly(20, 2000, 20, 2000);
+		// the releases of one counter go in one call, one command
+		List<Op> releases = new java.util.ArrayList<>();
+		for (int i = 0; i < 200; i++) {
+			releases.add(Op.release(checks.get(2).key(), "m" + i));
+		}
+		store.apply(releases).block(Duration.ofSeconds(5));
+		assertThat(store.peek(checks).block().used()).containsExactly(20, 2000, 0, 2000);
+		List<Decision> more = together(20, checks);
+		assertThat(more.stream().filter(Decision::admitted).count()).as("then the budget: 500 tokens left").isEqualTo(5);
+		Decision refused = more.stream().filter(d -> !d.admitted()).findFirst().orElseThrow();
+		assertThat(checks.get(refused.refused()).metric()).isEqualTo(Check.Metric.BUDGET);
+		assertThat(store.peek(checks).block().used()).containsExactly(25, 2500, 5, 2500);
+	}
+
+	/** {@code count} admissions of {@code checks} sent at once from 8 threads, members {@code m0...}. */
+	private static List<Decision> together(int count, List<Check> checks) throws Exception {
 		ExecutorService threads = Executors.newFixedThreadPool(8);
 		CountDownLatch go = new CountDownLatch(1);
 		List<Mono<Decision>> decisions = new java.util.ArrayList<>();
-		for (int i = 0; i < 200; i++) {
+		for (int i = 0; i < count; i++) {
 			String member = "m" + i;
 			decisions.add(Mono.fromCallable(() -> {
 				go.await();
@@ -99,11 +131,7 @@ class RedisQuotaStoreTests {
 		go.countDown();
 		List<Decision> answered = result.asMono().block(Duration.ofSeconds(20));
 		threads.shutdown();
-		assertThat(answered).hasSize(200);
-		assertThat(answered.stream().filter(Decision::admitted).count()).isEqualTo(50);
-		assertThat(store.peek(checks).block().used()[0]).isEqualTo(50);
-		assertThat(evalshaCalls() - callsBefore).as("admissions that waited for a call went in the next one together")
-			.isLessThan(200);
+		return answered;
 	}
 
 	@Test
@@ -132,11 +160,20 @@ class RedisQuotaStoreTests {
 	void anAdmissionWhoseCallerLeftIsTakenBack() {
 		Limit key = new Limit(Scope.KEY, "left", 10, 1000, 1, new Limit.Budget(0, 5000, BudgetPeriod.TOTAL, 0));
 		List<Check> checks = Check.of(key, 300, 0, 60_000, Instant.now());
-		// sent at subscription; the caller is gone long before Redis answers
-		Disposable admission = store.admit(checks, "gone").subscribe();
-		admission.dispose();
-		await().atMost(Duration.ofSeconds(5))
-			.untilAsserted(() -> assertThat(store.peek(checks).block().used()).containsExactly(0, 0, 0, 0));
+		// sent at subscription, on an event loop as a request is; the caller is gone before the answer is handed to
+		// that loop
+		io.netty.channel.DefaultEventLoop loop = new io.netty.channel.DefaultEventLoop();
+		try {
+			loop.execute(() -> {
+				Disposable admission = store.admit(checks, "gone").subscribe();
+				admission.dispose();
+			});
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(store.peek(checks).block().used()).containsExactly(0, 0, 0, 0));
+		}
+		finally {
+			loop.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+		}
 		assertThat(store.admit(checks, "next").block().admitted()).as("its place in flight is free").isTrue();
 	}
 

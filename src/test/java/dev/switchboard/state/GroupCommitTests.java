@@ -101,15 +101,40 @@ class GroupCommitTests {
 	}
 
 	@Test
-	void aCancelledSubmissionIsStillSentAndSaysSo() {
+	void aCancelledSubmissionIsStillSentAndItsResultGoesToUndelivered() {
 		List<Boolean> cancelled = new CopyOnWriteArrayList<>();
+		List<String> undelivered = new CopyOnWriteArrayList<>();
 		Sinks.One<List<Integer>> answer = Sinks.one();
 		GroupCommit<Integer, Integer> commit = new GroupCommit<>(batch -> answer.asMono()
 			.doOnNext(results -> batch.forEach(submission -> cancelled.add(submission.cancelled()))), item -> 1, 10,
-				Duration.ofMillis(300));
+				Duration.ofMillis(300), (item, result) -> undelivered.add(item + "->" + result));
 		commit.submit(1).subscribe().dispose();
-		answer.tryEmitValue(List.of(1));
+		answer.tryEmitValue(List.of(7));
 		assertThat(cancelled).containsExactly(true);
+		assertThat(undelivered).containsExactly("1->7");
+	}
+
+	@Test
+	void aResultIsDeliveredOrUndeliveredOnTheSubmittersLoopNeverNeither() throws Exception {
+		io.netty.channel.DefaultEventLoop loop = new io.netty.channel.DefaultEventLoop();
+		try {
+			List<String> seen = new CopyOnWriteArrayList<>();
+			Sinks.One<List<Integer>> answer = Sinks.one();
+			GroupCommit<Integer, Integer> commit = new GroupCommit<>(batch -> answer.asMono(), item -> 1, 10,
+					Duration.ofMillis(300), (item, result) -> seen.add("undelivered " + result));
+			java.util.concurrent.CompletableFuture<reactor.core.Disposable> subscribed = new java.util.concurrent.CompletableFuture<>();
+			loop.execute(() -> subscribed.complete(commit.submit(1).subscribe(result -> seen.add("delivered " + result))));
+			reactor.core.Disposable request = subscribed.get(5, java.util.concurrent.TimeUnit.SECONDS);
+			// the answer comes from another thread and is handed to the loop; the cancel is the loop's next task,
+			// before that delivery
+			loop.execute(request::dispose);
+			answer.tryEmitValue(List.of(7));
+			org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !seen.isEmpty());
+			assertThat(seen).containsExactly("undelivered 7");
+		}
+		finally {
+			loop.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
+		}
 	}
 
 }
