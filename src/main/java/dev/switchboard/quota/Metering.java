@@ -39,8 +39,20 @@ import dev.switchboard.support.TokenUsage;
  */
 final class Metering implements AnswerHook {
 
-	/** Bodies above this are tokenized off the event loop. */
-	private static final int INLINE_PROMPT_BYTES = 64 * 1024;
+	private static final String LIMIT_REQUESTS = "x-ratelimit-limit-requests";
+
+	private static final String REMAINING_REQUESTS = "x-ratelimit-remaining-requests";
+
+	private static final String RESET_REQUESTS = "x-ratelimit-reset-requests";
+
+	private static final String LIMIT_TOKENS = "x-ratelimit-limit-tokens";
+
+	private static final String REMAINING_TOKENS = "x-ratelimit-remaining-tokens";
+
+	private static final String RESET_TOKENS = "x-ratelimit-reset-tokens";
+
+	/** Bodies above this are tokenized off the event loop (16 KB of text: about 0.1 ms of ASCII, 0.75 ms of others). */
+	private static final int INLINE_PROMPT_BYTES = 16 * 1024;
 
 	/** Produced text above this is counted at 4 characters to a token rather than tokenized (on the event loop). */
 	private static final int INLINE_TEXT_CHARS = 64 * 1024;
@@ -216,13 +228,14 @@ final class Metering implements AnswerHook {
 		if (admitted == null || !admitted.admitted() || admitted.degraded()) {
 			return;
 		}
-		rateHeaders(headers, admitted, Check.Metric.REQUESTS, "requests");
-		rateHeaders(headers, admitted, Check.Metric.TOKENS, "tokens");
+		rateHeaders(headers, admitted, Check.Metric.REQUESTS, LIMIT_REQUESTS, REMAINING_REQUESTS, RESET_REQUESTS);
+		rateHeaders(headers, admitted, Check.Metric.TOKENS, LIMIT_TOKENS, REMAINING_TOKENS, RESET_TOKENS);
 		budgetWarning(headers, admitted);
 	}
 
 	/** The tightest limit of {@code metric} (least remaining), as OpenAI sends its own. */
-	private void rateHeaders(HttpHeaders headers, Decision decision, Check.Metric metric, String suffix) {
+	private void rateHeaders(HttpHeaders headers, Decision decision, Check.Metric metric, String limitHeader,
+			String remainingHeader, String resetHeader) {
 		int tightest = -1;
 		long remaining = Long.MAX_VALUE;
 		for (int i = 0; i < this.checks.size(); i++) {
@@ -233,9 +246,9 @@ final class Metering implements AnswerHook {
 			}
 		}
 		if (tightest >= 0) {
-			headers.set("x-ratelimit-limit-" + suffix, Long.toString(this.checks.get(tightest).limit()));
-			headers.set("x-ratelimit-remaining-" + suffix, Long.toString(remaining));
-			headers.set("x-ratelimit-reset-" + suffix, duration(decision.resetMillis()[tightest]));
+			headers.set(limitHeader, Long.toString(this.checks.get(tightest).limit()));
+			headers.set(remainingHeader, Long.toString(remaining));
+			headers.set(resetHeader, duration(decision.resetMillis()[tightest]));
 		}
 	}
 

@@ -7,8 +7,10 @@ public enum Scope {
 
 	KEY, ROUTE, PROVIDER;
 
+	private final String id = name().toLowerCase(Locale.ROOT);
+
 	public String id() {
-		return name().toLowerCase(Locale.ROOT);
+		return this.id;
 	}
 
 }
