@@ -75,6 +75,18 @@ local function read(key)
   return v
 end
 
+-- a rate counter's key for this window and the previous one, built once per call (numbers to strings cost)
+local windows = {}
+local function window_keys(key, param)
+  local w = windows[key]
+  if w == nil then
+    local window = math.floor(now / param)
+    w = {key .. ':' .. window, key .. ':' .. (window - 1)}
+    windows[key] = w
+  end
+  return w
+end
+
 local function count(key, by, life)
   if added[key] == nil then
     added[key] = 0
@@ -88,28 +100,30 @@ end
 -- the admission whose first key is KEYS[k] and first check at adm[a]
 local function admit(k, a, n, member)
   local out = {1, now}
+  local at = 2
   for i = 0, n - 1 do
     local o = a + i * 4
     local kind, limit, cost, param = adm[o], adm[o + 1], adm[o + 2], adm[o + 3]
     if peek then cost = 0 end
     local key = KEYS[k + i]
     if kind == 'r' then
-      local window = math.floor(now / param)
-      local elapsed = now - window * param
-      local curr = read(key .. ':' .. window)
-      local prev = read(key .. ':' .. (window - 1))
+      local elapsed = now % param
+      local w = window_keys(key, param)
+      local curr = read(w[1])
+      local prev = read(w[2])
       local weighted = prev * (param - elapsed) / param + curr
       if not peek and weighted + cost > limit then
         return {0, i, retry_after(prev, curr, cost, limit, elapsed, param), now}
       end
-      out[#out + 1] = math.ceil(weighted + cost)
+      out[at + 1] = math.ceil(weighted + cost)
       if curr + cost > 0 then
-        out[#out + 1] = 2 * param - elapsed
+        out[at + 2] = 2 * param - elapsed
       elseif prev > 0 then
-        out[#out + 1] = param - elapsed
+        out[at + 2] = param - elapsed
       else
-        out[#out + 1] = 0
+        out[at + 2] = 0
       end
+      at = at + 2
     elseif kind == 'c' then
       local held = value[key]
       if held == nil then
@@ -125,15 +139,17 @@ local function admit(k, a, n, member)
       if not peek and held + 1 > limit then
         return {0, i, 1000, now}
       end
-      out[#out + 1] = held + (peek and 0 or 1)
-      out[#out + 1] = 0
+      out[at + 1] = held + (peek and 0 or 1)
+      out[at + 2] = 0
+      at = at + 2
     else
       local spent = read(key)
       if not peek and spent + cost > limit then
         return {0, i, param, now}
       end
-      out[#out + 1] = spent + cost
-      out[#out + 1] = param
+      out[at + 1] = spent + cost
+      out[at + 2] = param
+      at = at + 2
     end
   end
   if not peek then
@@ -142,7 +158,7 @@ local function admit(k, a, n, member)
       local kind, cost, param = adm[o], adm[o + 2], adm[o + 3]
       local key = KEYS[k + i]
       if kind == 'r' then
-        count(key .. ':' .. math.floor(now / param), cost, 2 * param + 1000)
+        count(window_keys(key, param)[1], cost, 2 * param + 1000)
       elseif kind == 'c' then
         value[key] = value[key] + 1
         local args = leases[key]
