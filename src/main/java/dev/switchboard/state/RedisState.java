@@ -26,6 +26,7 @@ import io.lettuce.core.api.reactive.RedisReactiveCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -96,6 +97,9 @@ public final class RedisState implements AutoCloseable {
 		this.availability = new StateAvailability(StoreKind.REDIS, false);
 		this.resources = ClientResources.builder()
 			.reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+			// Lettuce records every command's latency when LatencyUtils is on the class path (it is, through
+			// Micrometer's) and nothing here reads it: 6% of its I/O thread's samples under load
+			.commandLatencyRecorder(CommandLatencyRecorder.disabled())
 			.build();
 		this.client = RedisClient.create(this.resources);
 		this.client.setOptions(ClientOptions.builder()
