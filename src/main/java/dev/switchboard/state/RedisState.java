@@ -31,6 +31,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.netty.channel.EventLoopGroup;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -91,16 +92,29 @@ public final class RedisState implements AutoCloseable {
 	 * it does not come, and keeps trying). Call from a thread that may block, as bean creation is.
 	 */
 	public RedisState(String url, Duration timeout, OnUnavailable onUnavailable) {
+		this(url, timeout, onUnavailable, null);
+	}
+
+	/**
+	 * As {@link #RedisState(String, Duration, OnUnavailable)}, the connections on {@code loops} (the web server's
+	 * event loops, see {@link SharedEventLoops}) when Lettuce's transport can run there, else on Lettuce's own
+	 * threads.
+	 */
+	public RedisState(String url, Duration timeout, OnUnavailable onUnavailable, @Nullable EventLoopGroup loops) {
 		this.uri = RedisURI.create(url.trim());
 		this.uri.setTimeout(timeout);
 		this.onUnavailable = onUnavailable;
 		this.availability = new StateAvailability(StoreKind.REDIS, false);
-		this.resources = ClientResources.builder()
+		ClientResources.Builder resources = ClientResources.builder()
 			.reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
 			// Lettuce records every command's latency when LatencyUtils is on the class path (it is, through
 			// Micrometer's) and nothing here reads it: 6% of its I/O thread's samples under load
-			.commandLatencyRecorder(CommandLatencyRecorder.disabled())
-			.build();
+			.commandLatencyRecorder(CommandLatencyRecorder.disabled());
+		SharedEventLoops shared = SharedEventLoops.of(loops);
+		if (shared != null) {
+			resources.eventLoopGroupProvider(shared);
+		}
+		this.resources = resources.build();
 		this.client = RedisClient.create(this.resources);
 		this.client.setOptions(ClientOptions.builder()
 			.autoReconnect(true)

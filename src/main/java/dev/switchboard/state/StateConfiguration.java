@@ -1,9 +1,14 @@
 package dev.switchboard.state;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import reactor.netty.resources.LoopResources;
+
+import org.springframework.beans.factory.ObjectProvider;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
 
 import dev.switchboard.config.RuntimeConfigHolder;
 import dev.switchboard.config.SwitchboardProperties;
@@ -17,8 +22,13 @@ public class StateConfiguration {
 	 * the settings are checked there with the rest of the configuration, so a bad URL fails start-up with the others.
 	 */
 	@Bean(destroyMethod = "close")
-	StateStore stateStore(SwitchboardProperties properties, RuntimeConfigHolder checkedFirst, MeterRegistry registry) {
-		StateStore store = StateStore.open(properties.getState());
+	StateStore stateStore(SwitchboardProperties properties, RuntimeConfigHolder checkedFirst, MeterRegistry registry,
+			ObjectProvider<ReactorResourceFactory> reactorResources) {
+		// the web server's event loops (the factory is destroyed after this store, so they outlive its connections)
+		ReactorResourceFactory resources = reactorResources.getIfAvailable();
+		EventLoopGroup loops = (resources != null && resources.getLoopResources() != null)
+				? resources.getLoopResources().onServer(LoopResources.DEFAULT_NATIVE) : null;
+		StateStore store = StateStore.open(properties.getState(), loops);
 		StateMetrics.bind(store, registry);
 		return store;
 	}

@@ -2,6 +2,7 @@ package dev.switchboard.state;
 
 import java.nio.file.Path;
 
+import io.netty.channel.EventLoopGroup;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,11 +36,17 @@ public final class StateStore implements AutoCloseable {
 	 * command timeout for a first connection: call it where blocking is fine, as at bean creation.
 	 */
 	public static StateStore open(StateProperties properties) {
+		return open(properties, null);
+	}
+
+	/** As {@link #open(StateProperties)}, Redis's connections on {@code loops} (the web server's) when they can be. */
+	public static StateStore open(StateProperties properties, @Nullable EventLoopGroup loops) {
 		StoreKind kind = (properties.storeKind() != null) ? properties.storeKind() : StoreKind.LOCAL;
 		OnUnavailable policy = properties.getRedis().onUnavailablePolicy();
 		LocalDirectory local = new LocalDirectory(Path.of(properties.getDir()));
 		RedisState redis = (kind == StoreKind.REDIS)
-				? new RedisState(properties.getRedis().getUrl(), properties.getRedis().getTimeout(), policy) : null;
+				? new RedisState(properties.getRedis().getUrl(), properties.getRedis().getTimeout(), policy, loops)
+				: null;
 		return new StateStore(kind, redis, local, policy);
 	}
 
