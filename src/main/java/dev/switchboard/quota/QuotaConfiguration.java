@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -29,6 +30,42 @@ public class QuotaConfiguration {
 			return new RedisQuotaStore(redis);
 		}
 		return new LocalQuotaStore(state.local(), System::currentTimeMillis, Duration.ofSeconds(1));
+	}
+
+	/**
+	 * At shutdown, after the web server and before the state store's connections close: the last requests'
+	 * adjustments, which wait a few milliseconds for a call to carry them, are sent rather than lost.
+	 */
+	@Bean
+	SmartLifecycle quotaStoreShutdown(QuotaStore store) {
+		return new SmartLifecycle() {
+
+			private volatile boolean running;
+
+			@Override
+			public void start() {
+				this.running = true;
+			}
+
+			@Override
+			public void stop() {
+				this.running = false;
+				if (store instanceof RedisQuotaStore redis) {
+					redis.awaitSent(Duration.ofSeconds(1));
+				}
+			}
+
+			@Override
+			public boolean isRunning() {
+				return this.running;
+			}
+
+			@Override
+			public int getPhase() {
+				return StateStore.PHASE + 1;
+			}
+
+		};
 	}
 
 	@Bean

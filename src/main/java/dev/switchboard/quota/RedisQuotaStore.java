@@ -238,6 +238,23 @@ final class RedisQuotaStore implements QuotaStore {
 					ex -> new GatewayException(ErrorCode.STATE_UNAVAILABLE, "The Redis state store cannot be reached."));
 	}
 
+	/**
+	 * Waits up to {@code max} for what is queued (the adjustments of the last requests, which linger for a call) to
+	 * be sent; at shutdown, before the connections close. Blocks: not for an event loop.
+	 */
+	void awaitSent(Duration max) {
+		long deadline = System.nanoTime() + max.toNanos();
+		while (!this.calls.idle() && System.nanoTime() < deadline) {
+			try {
+				Thread.sleep(1);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
 	/** Counts kept while Redis was down, not yet added to it. */
 	int pendingKeys() {
 		return this.pending.size();

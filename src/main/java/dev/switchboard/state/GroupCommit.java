@@ -104,6 +104,11 @@ public final class GroupCommit<I, O> {
 		});
 	}
 
+	/** Whether nothing is queued or being sent. */
+	public boolean idle() {
+		return this.queued.isEmpty() && !this.sending.get();
+	}
+
 	private void drain() {
 		if (!this.sending.compareAndSet(false, true)) {
 			return;

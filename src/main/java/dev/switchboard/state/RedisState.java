@@ -225,6 +225,9 @@ public final class RedisState implements AutoCloseable {
 
 	@Override
 	public void close() {
+		if (this.closed) {
+			return;
+		}
 		this.closed = true;
 		Connections current = this.connections;
 		this.connections = null;

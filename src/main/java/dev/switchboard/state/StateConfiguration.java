@@ -1,10 +1,10 @@
 package dev.switchboard.state;
 
+import java.util.Optional;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import reactor.netty.resources.LoopResources;
-
-import org.springframework.beans.factory.ObjectProvider;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,9 +23,10 @@ public class StateConfiguration {
 	 */
 	@Bean(destroyMethod = "close")
 	StateStore stateStore(SwitchboardProperties properties, RuntimeConfigHolder checkedFirst, MeterRegistry registry,
-			ObjectProvider<ReactorResourceFactory> reactorResources) {
-		// the web server's event loops (the factory is destroyed after this store, so they outlive its connections)
-		ReactorResourceFactory resources = reactorResources.getIfAvailable();
+			Optional<ReactorResourceFactory> reactorResources) {
+		// the web server's event loops; injected, not looked up, so that the factory (which disposes them) is destroyed
+		// after this store and the loops outlive its connections
+		ReactorResourceFactory resources = reactorResources.orElse(null);
 		EventLoopGroup loops = (resources != null && resources.getLoopResources() != null)
 				? resources.getLoopResources().onServer(LoopResources.DEFAULT_NATIVE) : null;
 		StateStore store = StateStore.open(properties.getState(), loops);

@@ -5,13 +5,24 @@ import java.nio.file.Path;
 import io.netty.channel.EventLoopGroup;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.context.SmartLifecycle;
+
 /**
  * The gateway's state store as configured by {@code switchboard.state.*}: the one bean other capabilities take. It
  * tells which store is in force, whether it can be reached ({@link #availability()}), and hands out the Redis client
  * ({@link #redis()}, only with {@code store: redis}) and the local directory ({@link #local()}, always there: a
  * capability may keep a local copy beside Redis too).
  */
-public final class StateStore implements AutoCloseable {
+public final class StateStore implements AutoCloseable, SmartLifecycle {
+
+	/**
+	 * The lifecycle phase in which the Redis connections close: after the web server (its graceful shutdown is
+	 * stopped first), before Reactor Netty's event loops, which the connections run on (ReactorResourceFactory,
+	 * phase 0). Capabilities that must send something before that stop in a later phase.
+	 */
+	public static final int PHASE = 1;
+
+	private volatile boolean running;
 
 	private final StoreKind kind;
 
@@ -80,6 +91,30 @@ public final class StateStore implements AutoCloseable {
 			this.redis.close();
 		}
 		this.local.close();
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	/** Closes the Redis connections while the loops they run on are still there; the local directory stays open. */
+	@Override
+	public void stop() {
+		this.running = false;
+		if (this.redis != null) {
+			this.redis.close();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
 	}
 
 }

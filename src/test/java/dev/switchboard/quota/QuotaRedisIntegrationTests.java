@@ -52,6 +52,8 @@ class QuotaRedisIntegrationTests {
 
 	private static final String OUTAGE_KEY = "sk-shared-outage-0123456789";
 
+	private static final String LEAVING_KEY = "sk-leaving-0123456789";
+
 	private static RedisServer redis;
 
 	private static WireMockServer upstream;
@@ -161,6 +163,27 @@ class QuotaRedisIntegrationTests {
 		await().atMost(Duration.ofSeconds(5)).until(() -> value(budgetKey("shared-outage")).equals("35"));
 		assertThat(json(deny, OUTAGE_KEY).getStatus().value()).as("deny serves again, no restart").isEqualTo(200);
 		ExtraGateway.client(allow).get().uri("/actuator/health/state").exchange().expectStatus().isOk();
+	}
+
+	@Test
+	void aGatewayThatStopsRightAfterAnAnswerStillSettlesItInRedis() {
+		ConfigurableApplicationContext leaving = ExtraGateway.start("--switchboard.state.store=redis",
+				"--switchboard.state.redis.url=" + redis.url(), "--switchboard.providers.up.type=openai",
+				"--switchboard.providers.up.base-url=" + upstream.baseUrl() + "/v1",
+				"--switchboard.providers.up.api-key=sk-upstream-SECRET", "--switchboard.auth.keys[0].name=leaving",
+				"--switchboard.auth.keys[0].key=" + LEAVING_KEY, "--switchboard.auth.keys[0].limits.concurrent-requests=5",
+				"--switchboard.auth.keys[0].limits.budget.tokens=1000000",
+				"--switchboard.auth.keys[0].limits.budget.period=day");
+		try {
+			assertThat(json(leaving, LEAVING_KEY).getStatus().value()).isEqualTo(200);
+		}
+		finally {
+			// at once: the answer's settling still waits for a call to carry it, and must go before the connections close
+			leaving.close();
+		}
+		assertThat(value(budgetKey("leaving"))).as("the reservation replaced by the 5 + 2 tokens used").isEqualTo("7");
+		assertThat(redis.command("ZCARD", "sb:q:key:leaving:concurrent")).as("its place in flight released")
+			.contains(":0");
 	}
 
 	private static String budgetKey(String key) {
