@@ -4,7 +4,6 @@ import java.time.Duration;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -27,45 +26,12 @@ public class QuotaConfiguration {
 	QuotaStore quotaStore(StateStore state) {
 		RedisState redis = state.redis();
 		if (redis != null) {
-			return new RedisQuotaStore(redis);
+			RedisQuotaStore store = new RedisQuotaStore(redis);
+			// the last requests' adjustments wait a few milliseconds for a call: sent, not lost, at shutdown
+			state.beforeRedisCloses(() -> store.awaitSent(Duration.ofSeconds(1)));
+			return store;
 		}
 		return new LocalQuotaStore(state.local(), System::currentTimeMillis, Duration.ofSeconds(1));
-	}
-
-	/**
-	 * At shutdown, after the web server and before the state store's connections close: the last requests'
-	 * adjustments, which wait a few milliseconds for a call to carry them, are sent rather than lost.
-	 */
-	@Bean
-	SmartLifecycle quotaStoreShutdown(QuotaStore store) {
-		return new SmartLifecycle() {
-
-			private volatile boolean running;
-
-			@Override
-			public void start() {
-				this.running = true;
-			}
-
-			@Override
-			public void stop() {
-				this.running = false;
-				if (store instanceof RedisQuotaStore redis) {
-					redis.awaitSent(Duration.ofSeconds(1));
-				}
-			}
-
-			@Override
-			public boolean isRunning() {
-				return this.running;
-			}
-
-			@Override
-			public int getPhase() {
-				return StateStore.PHASE + 1;
-			}
-
-		};
 	}
 
 	@Bean

@@ -1,6 +1,8 @@
 package dev.switchboard.state;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.netty.channel.EventLoopGroup;
 import org.jspecify.annotations.Nullable;
@@ -18,11 +20,13 @@ public final class StateStore implements AutoCloseable, SmartLifecycle {
 	/**
 	 * The lifecycle phase in which the Redis connections close: after the web server (its graceful shutdown is
 	 * stopped first), before Reactor Netty's event loops, which the connections run on (ReactorResourceFactory,
-	 * phase 0). Capabilities that must send something before that stop in a later phase.
+	 * phase 0).
 	 */
 	public static final int PHASE = 1;
 
 	private volatile boolean running;
+
+	private final List<Runnable> beforeRedisCloses = new CopyOnWriteArrayList<>();
 
 	private final StoreKind kind;
 
@@ -98,11 +102,20 @@ public final class StateStore implements AutoCloseable, SmartLifecycle {
 		this.running = true;
 	}
 
+	/**
+	 * Runs {@code hook} at shutdown just before the Redis connections close, on the thread that stops the
+	 * application (it may block): for a capability that still has something to send.
+	 */
+	public void beforeRedisCloses(Runnable hook) {
+		this.beforeRedisCloses.add(hook);
+	}
+
 	/** Closes the Redis connections while the loops they run on are still there; the local directory stays open. */
 	@Override
 	public void stop() {
 		this.running = false;
 		if (this.redis != null) {
+			this.beforeRedisCloses.forEach(Runnable::run);
 			this.redis.close();
 		}
 	}
