@@ -2,7 +2,10 @@ package dev.switchboard.state;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,7 +34,10 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -39,8 +45,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The gateway's one Lettuce client for {@code switchboard.state.store: redis}: a command connection with String values,
- * one with byte[] values, and a pub/sub connection, all non-blocking. Every command goes through
+ * The gateway's Lettuce client for {@code switchboard.state.store: redis}: a command connection with String values,
+ * one with byte[] values, and a pub/sub connection, all non-blocking; with the web server's event loops, also a
+ * String-valued connection on each loop for the commands every request makes ({@link #stringsAsync}). Every command goes through
  * {@link #strings(Function)} or {@link #bytes(Function)}, which turn a Redis that cannot answer into a
  * {@link StateUnavailableException} and keep {@link #availability()} current.
  * <p>
@@ -60,6 +67,12 @@ public final class RedisState implements AutoCloseable {
 
 	private final ClientResources resources;
 
+	/** One client per web server event loop, each opening its connection on that loop; none on Lettuce's threads. */
+	private final List<RedisClient> loopClients = new ArrayList<>();
+
+	/** The loop of each of {@link #loopClients}, in the same order. */
+	private final EventLoop[] loops;
+
 	private final RedisURI uri;
 
 	private final StateAvailability availability;
@@ -73,9 +86,33 @@ public final class RedisState implements AutoCloseable {
 	private volatile boolean closed;
 
 	private record Connections(StatefulRedisConnection<String, String> strings,
-			StatefulRedisConnection<String, byte[]> bytes, StatefulRedisPubSubConnection<String, String> pubSub) {
+			StatefulRedisConnection<String, byte[]> bytes, StatefulRedisPubSubConnection<String, String> pubSub,
+			List<StatefulRedisConnection<String, String>> onLoops, EventLoop[] loops) {
+
+		/**
+		 * The connection on the calling thread's event loop, else the shared one. A command sent on its own loop's
+		 * connection is written at once and answered on the same thread; on the shared connection a request on
+		 * another loop hands its call to that connection's loop and gets the answer back the same way, each hand-over
+		 * waiting for a core on a busy machine.
+		 */
+		StatefulRedisConnection<String, String> stringsHere() {
+			EventExecutor here = ThreadExecutorMap.currentExecutor();
+			if (here != null) {
+				for (int i = 0; i < this.loops.length; i++) {
+					if (this.loops[i] == here) {
+						return this.onLoops.get(i);
+					}
+				}
+			}
+			return this.strings;
+		}
 
 		boolean allOpen() {
+			for (StatefulRedisConnection<String, String> onLoop : this.onLoops) {
+				if (!onLoop.isOpen()) {
+					return false;
+				}
+			}
 			return this.strings.isOpen() && this.bytes.isOpen() && this.pubSub.isOpen();
 		}
 
@@ -83,6 +120,7 @@ public final class RedisState implements AutoCloseable {
 			this.strings.closeAsync();
 			this.bytes.closeAsync();
 			this.pubSub.closeAsync();
+			this.onLoops.forEach(StatefulConnection::closeAsync);
 		}
 
 	}
@@ -115,14 +153,20 @@ public final class RedisState implements AutoCloseable {
 			resources.eventLoopGroupProvider(shared);
 		}
 		this.resources = resources.build();
-		this.client = RedisClient.create(this.resources);
-		this.client.setOptions(ClientOptions.builder()
+		ClientOptions options = ClientOptions.builder()
 			.autoReconnect(true)
 			// fail fast while disconnected: a queued command would hold its request until Redis is back
 			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
 			.timeoutOptions(TimeoutOptions.enabled(timeout))
-			.build());
-		this.client.addListener(new ConnectionEvents());
+			.build();
+		this.client = client(this.resources, options);
+		List<SharedEventLoops> each = (shared != null) ? shared.each() : List.of();
+		this.loops = new EventLoop[each.size()];
+		for (int i = 0; i < each.size(); i++) {
+			// the same timer, executor and options; the loop provider of one loop, which Lettuce's reconnects keep
+			this.loopClients.add(client(this.resources.mutate().eventLoopGroupProvider(each.get(i)).build(), options));
+			this.loops[i] = each.get(i).loop();
+		}
 		try {
 			connect().get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
 		}
@@ -159,7 +203,9 @@ public final class RedisState implements AutoCloseable {
 
 	/**
 	 * As {@link #strings(Function)}, on Lettuce's asynchronous commands: a future per command rather than a
-	 * reactive publisher, which costs less on paths every request takes (quota admissions).
+	 * reactive publisher, which costs less on paths every request takes (quota admissions). Called on an event loop
+	 * of the web server, the command goes on that loop's own connection: commands sent one after another from
+	 * different loops may reach Redis in either order, so one that must follow another waits for its answer.
 	 */
 	public <T> Mono<T> stringsAsync(Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> call) {
 		return Mono.defer(() -> {
@@ -167,8 +213,13 @@ public final class RedisState implements AutoCloseable {
 			if (current == null) {
 				return Mono.error(notConnected());
 			}
-			return track(Mono.fromCompletionStage(call.apply(current.strings().async())));
+			return track(Mono.fromCompletionStage(call.apply(current.stringsHere().async())));
 		});
+	}
+
+	/** How many connections run on the web server's own event loops, one per loop (none on Lettuce's threads). */
+	public int loopConnections() {
+		return this.loops.length;
 	}
 
 	/** As {@link #strings(Function)}, for commands that answer many values (SCAN, MGET, HGETALL, ...). */
@@ -234,6 +285,11 @@ public final class RedisState implements AutoCloseable {
 		if (current != null) {
 			current.close();
 		}
+		for (RedisClient loopClient : this.loopClients) {
+			// its resources share the main ones' parts, which shut down below
+			loopClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+			loopClient.getResources().shutdown(0, 2, TimeUnit.SECONDS);
+		}
 		this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
 		this.resources.shutdown(0, 2, TimeUnit.SECONDS);
 	}
@@ -267,14 +323,29 @@ public final class RedisState implements AutoCloseable {
 		return new StateUnavailableException("the Redis state store is not connected");
 	}
 
-	/** Opens the three connections; on failure, tries again in a second until it succeeds or the client closes. */
-	private java.util.concurrent.CompletableFuture<Connections> connect() {
+	private RedisClient client(ClientResources resources, ClientOptions options) {
+		RedisClient created = RedisClient.create(resources);
+		created.setOptions(options);
+		created.addListener(new ConnectionEvents());
+		return created;
+	}
+
+	/** Opens the connections; on failure, tries again in a second until it succeeds or the client closes. */
+	private CompletableFuture<Connections> connect() {
 		var strings = this.client.connectAsync(StringCodec.UTF8, this.uri).toCompletableFuture();
 		var bytes = this.client.connectAsync(BYTES, this.uri).toCompletableFuture();
 		var pubSub = this.client.connectPubSubAsync(StringCodec.UTF8, this.uri).toCompletableFuture();
-		return java.util.concurrent.CompletableFuture.allOf(strings, bytes, pubSub).handle((ignored, error) -> {
+		List<CompletableFuture<? extends StatefulConnection<String, ?>>> all = new ArrayList<>(
+				List.of(strings, bytes, pubSub));
+		List<CompletableFuture<StatefulRedisConnection<String, String>>> onLoops = new ArrayList<>();
+		for (RedisClient loopClient : this.loopClients) {
+			var onLoop = loopClient.connectAsync(StringCodec.UTF8, this.uri).toCompletableFuture();
+			onLoops.add(onLoop);
+			all.add(onLoop);
+		}
+		return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).handle((ignored, error) -> {
 			if (error != null || this.closed) {
-				for (var future : java.util.List.of(strings, bytes, pubSub)) {
+				for (var future : all) {
 					future.thenAccept(StatefulConnection::closeAsync);
 				}
 				if (!this.closed) {
@@ -283,7 +354,8 @@ public final class RedisState implements AutoCloseable {
 				}
 				throw new StateUnavailableException("the Redis state store is not connected");
 			}
-			Connections connected = new Connections(strings.join(), bytes.join(), pubSub.join());
+			Connections connected = new Connections(strings.join(), bytes.join(), pubSub.join(),
+					onLoops.stream().map(CompletableFuture::join).toList(), this.loops);
 			connected.pubSub().addListener(new RedisPubSubAdapter<>() {
 				@Override
 				public void message(String channel, String message) {

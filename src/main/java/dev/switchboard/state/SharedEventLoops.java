@@ -1,9 +1,12 @@
 package dev.switchboard.state;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.resource.EventLoopGroupProvider;
 import io.lettuce.core.resource.Transports;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.IoHandler;
@@ -56,6 +59,23 @@ final class SharedEventLoops implements EventLoopGroupProvider {
 		catch (ClassNotFoundException ex) {
 			return null;
 		}
+	}
+
+	/**
+	 * One provider per loop, each giving only that loop (an event loop is a group of one): a client made with one has
+	 * every connection it opens, and reopens after a drop, on that loop.
+	 */
+	List<SharedEventLoops> each() {
+		List<SharedEventLoops> each = new ArrayList<>();
+		for (var loop : this.loops) {
+			each.add(new SharedEventLoops((EventLoop) loop));
+		}
+		return each;
+	}
+
+	/** The loop of a provider from {@link #each()}. */
+	EventLoop loop() {
+		return this.loops.next();
 	}
 
 	@Override

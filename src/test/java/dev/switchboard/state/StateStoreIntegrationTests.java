@@ -3,18 +3,23 @@ package dev.switchboard.state;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.ScriptOutputType;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import reactor.netty.resources.LoopResources;
 import reactor.test.StepVerifier;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.client.ReactorResourceFactory;
 
 import dev.switchboard.testsupport.ExtraGateway;
 import dev.switchboard.testsupport.RedisServer;
@@ -103,6 +108,34 @@ class StateStoreIntegrationTests {
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> state.publish("state-test-channel", "after").block(Duration.ofSeconds(1)) == 1L);
 		assertThat(messages.poll(5, TimeUnit.SECONDS)).isEqualTo("after");
+		// and the connections on the event loops came back on their loops
+		eachLoopIsAnsweredOnItself(state, increment);
+	}
+
+	@Test
+	void aScriptRunFromAServerEventLoopGoesOutAndIsAnsweredOnThatLoop() throws Exception {
+		RedisState state = gateway.getBean(StateStore.class).redis();
+		RedisScript increment = state.script("return redis.call('INCRBY', KEYS[1], ARGV[1])");
+		eachLoopIsAnsweredOnItself(state, increment);
+	}
+
+	/**
+	 * From each of the web server's loops, a script's answer comes on the same thread: the loop's own connection
+	 * carried it (on the one shared connection, three loops in four would get it from another thread).
+	 */
+	private static void eachLoopIsAnsweredOnItself(RedisState state, RedisScript script) throws Exception {
+		EventLoopGroup loops = gateway.getBean(ReactorResourceFactory.class)
+			.getLoopResources()
+			.onServer(LoopResources.DEFAULT_NATIVE);
+		List<EventExecutor> each = new java.util.ArrayList<>();
+		loops.forEach(each::add);
+		assertThat(state.loopConnections()).isEqualTo(each.size()).isGreaterThan(1);
+		for (EventExecutor loop : each) {
+			CompletableFuture<Boolean> onItself = new CompletableFuture<>();
+			loop.execute(() -> script.<Long>run(ScriptOutputType.INTEGER, new String[] { "state-loops" }, "1")
+				.subscribe(count -> onItself.complete(loop.inEventLoop()), onItself::completeExceptionally));
+			assertThat(onItself.get(5, TimeUnit.SECONDS)).as("answered on the loop that sent it").isTrue();
+		}
 	}
 
 	@Test
