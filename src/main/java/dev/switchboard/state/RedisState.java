@@ -163,8 +163,15 @@ public final class RedisState implements AutoCloseable {
 		List<SharedEventLoops> each = (shared != null) ? shared.each() : List.of();
 		this.loops = new EventLoop[each.size()];
 		for (int i = 0; i < each.size(); i++) {
-			// the same timer, executor and options; the loop provider of one loop, which Lettuce's reconnects keep
-			this.loopClients.add(client(this.resources.mutate().eventLoopGroupProvider(each.get(i)).build(), options));
+			// the same timer, executor and options; the loop provider of one loop, which Lettuce's reconnects keep.
+			// mutate() copies whether the timer and executor are the resources' own, so its copy would shut them
+			// down under every other client: given again, they are marked shared and stay for the main resources
+			ClientResources onLoop = this.resources.mutate()
+				.eventLoopGroupProvider(each.get(i))
+				.eventExecutorGroup(this.resources.eventExecutorGroup())
+				.timer(this.resources.timer())
+				.build();
+			this.loopClients.add(client(onLoop, options));
 			this.loops[i] = each.get(i).loop();
 		}
 		try {
@@ -220,6 +227,14 @@ public final class RedisState implements AutoCloseable {
 	/** How many connections run on the web server's own event loops, one per loop (none on Lettuce's threads). */
 	public int loopConnections() {
 		return this.loops.length;
+	}
+
+	/** The resources of the main client and then of each loop's client, which share its timer and executor. */
+	List<ClientResources> clientResources() {
+		List<ClientResources> all = new ArrayList<>();
+		all.add(this.resources);
+		this.loopClients.forEach(each -> all.add(each.getResources()));
+		return all;
 	}
 
 	/** As {@link #strings(Function)}, for commands that answer many values (SCAN, MGET, HGETALL, ...). */
@@ -286,12 +301,28 @@ public final class RedisState implements AutoCloseable {
 			current.close();
 		}
 		for (RedisClient loopClient : this.loopClients) {
-			// its resources share the main ones' parts, which shut down below
-			loopClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+			// its resources share the main ones' timer, executor and loops, which outlive it
+			shutdown(loopClient);
 			loopClient.getResources().shutdown(0, 2, TimeUnit.SECONDS);
 		}
-		this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+		shutdown(this.client);
 		this.resources.shutdown(0, 2, TimeUnit.SECONDS);
+	}
+
+	/**
+	 * Lettuce's own {@code shutdown} waits without a bound for its connections to close; a close that can no longer
+	 * complete (its loop gone) must not hold the application's shutdown for ever.
+	 */
+	private static void shutdown(RedisClient client) {
+		try {
+			client.shutdownAsync(0, 2, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (java.util.concurrent.ExecutionException | TimeoutException ex) {
+			logger.warn("Redis client did not shut down cleanly (" + ex.getClass().getSimpleName() + ")");
+		}
 	}
 
 	private <T> Mono<T> track(Mono<T> command) {

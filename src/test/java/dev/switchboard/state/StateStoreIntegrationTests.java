@@ -138,6 +138,42 @@ class StateStoreIntegrationTests {
 		}
 	}
 
+	/**
+	 * A state store on the server's loops closes promptly, also while its connections are reconnecting to a Redis
+	 * that went away: each loop's client shares the main client's timer and executor, and shutting one down must
+	 * not take them from the others (which then waited for ever on a close that could no longer be reported).
+	 */
+	@Test
+	void aStoreOnTheServersLoopsClosesPromptlyWhileRedisIsDown() throws Exception {
+		EventLoopGroup loops = gateway.getBean(ReactorResourceFactory.class)
+			.getLoopResources()
+			.onServer(LoopResources.DEFAULT_NATIVE);
+		try (RedisServer gone = RedisServer.start()) {
+			for (boolean down : new boolean[] { false, true }) {
+				if (!gone.running()) {
+					gone.restart();
+				}
+				RedisState state = new RedisState(gone.url(), Duration.ofMillis(200), OnUnavailable.DENY, loops);
+				assertThat(state.loopConnections()).isGreaterThan(1);
+				await().atMost(Duration.ofSeconds(10)).until(() -> state.availability().up());
+				if (down) {
+					gone.stop();
+					await().atMost(Duration.ofSeconds(10)).until(() -> !state.availability().up());
+				}
+				List<io.lettuce.core.resource.ClientResources> resources = state.clientResources();
+				// what a loop's client leaves when it is shut down: the main client's timer and executor
+				resources.get(1).shutdown(0, 1, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS);
+				assertThat(resources.get(0).eventExecutorGroup().isShuttingDown()).as("the shared executor").isFalse();
+				assertThat(resources.get(0).eventExecutorGroup()).isSameAs(resources.get(1).eventExecutorGroup());
+				CompletableFuture<Void> closed = CompletableFuture.runAsync(state::close);
+				assertThat(closed).as("closed within seconds, Redis %s", down ? "down" : "up")
+					.succeedsWithin(Duration.ofSeconds(15));
+			}
+		}
+		// the server's loops are the web server's: still serving
+		health(HttpStatus.OK);
+	}
+
 	@Test
 	void aClientStartedWhileRedisIsDownConnectsWhenItComes() {
 		try (RedisServer later = RedisServer.start()) {
