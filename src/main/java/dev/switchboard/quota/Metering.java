@@ -165,6 +165,9 @@ final class Metering implements AnswerHook {
 				reported = new TokenUsage(promptTokens(), 0, 0, 0, true);
 			}
 			measured(exchange, reported);
+			// settled before the body is written: a client that has the whole answer and sends again is admitted
+			// against counters that hold this request's real usage and no longer its lease
+			finish(exchange);
 		}
 		return Mono.just(answer);
 	}
@@ -173,11 +176,16 @@ final class Metering implements AnswerHook {
 	public Flux<ByteBuf> onEvents(ServerWebExchange exchange, Answer answer, Flux<ByteBuf> events) {
 		StreamUsage reader = new StreamUsage(this.strip);
 		this.reader = reader;
-		// whole events in, whole events out; the usage is known when the stream ends, well or not: measured before
-		// the end goes on to the writer (doFinally would run after it, when the request may have been settled)
-		return events.map(reader::onEvents)
-			.doOnTerminate(() -> measured(exchange, streamed(reader)))
-			.doOnCancel(() -> measured(exchange, streamed(reader)));
+		// whole events in, whole events out; the usage is known when the stream ends, well or not: measured and
+		// settled before the end goes on to the writer, so before the client sees the response end (doFinally runs
+		// after it, when the client may already be sending its next request)
+		return events.map(reader::onEvents).doOnTerminate(() -> {
+			measured(exchange, streamed(reader));
+			finish(exchange);
+		}).doOnCancel(() -> {
+			measured(exchange, streamed(reader));
+			finish(exchange);
+		});
 	}
 
 	/** The stream's usage: as reported, or counted for what is missing (a client that left pays what was produced). */
@@ -276,7 +284,9 @@ final class Metering implements AnswerHook {
 
 	/**
 	 * The end of the request, whatever it was: the reservation replaced by what was used, the concurrency lease
-	 * released, the usage recorded. A cache hit counts as a request, with no tokens and no spend.
+	 * released, the usage recorded. A cache hit counts as a request, with no tokens and no spend. Runs once, at the
+	 * first of: a JSON answer chosen (before its body is written), a stream's end or cancellation (before the writer
+	 * sees it), the end of the filter chain (a refusal upstream, a cache hit, a failed write).
 	 */
 	void finish(ServerWebExchange exchange) {
 		if (!this.finished.compareAndSet(false, true)) {
