@@ -179,13 +179,11 @@ final class Metering implements AnswerHook {
 		// whole events in, whole events out; the usage is known when the stream ends, well or not: measured and
 		// settled before the end goes on to the writer, so before the client sees the response end (doFinally runs
 		// after it, when the client may already be sending its next request)
-		return events.map(reader::onEvents).doOnTerminate(() -> {
+		Runnable settle = () -> {
 			measured(exchange, streamed(reader));
 			finish(exchange);
-		}).doOnCancel(() -> {
-			measured(exchange, streamed(reader));
-			finish(exchange);
-		});
+		};
+		return events.map(reader::onEvents).doOnTerminate(settle).doOnCancel(settle);
 	}
 
 	/** The stream's usage: as reported, or counted for what is missing (a client that left pays what was produced). */
